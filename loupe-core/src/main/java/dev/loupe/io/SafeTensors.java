@@ -1,0 +1,210 @@
+package dev.loupe.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.tensor.Tensor;
+import dev.loupe.util.FormatException;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reader for one safetensors file (format: huggingface/safetensors README, "Format"):
+ * 8-byte little-endian header length N, N bytes of UTF-8 JSON, then the byte buffer.
+ *
+ * <p>The file is memory-mapped; tensors are decoded to fp32 {@link Tensor}s on request. Every header
+ * claim is checked against the file before any allocation (header size, offsets in range, no overlaps,
+ * shape × dtype = byte length), so a lying header gives a {@link FormatException}, never an OOM.
+ * Close it to unmap.
+ */
+public final class SafeTensors implements AutoCloseable {
+    /** Largest header accepted (the reference implementation's limit). */
+    public static final long MAX_HEADER = 100L * 1000 * 1000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** One entry of the header. {@code begin}/{@code end} are relative to the data buffer. */
+    public record Entry(String name, DType dtype, long[] shape, long begin, long end) {
+        public long numel() {
+            long n = 1;
+            for (long d : shape) n *= d;
+            return n;
+        }
+        public int[] intShape() {
+            int[] s = new int[shape.length];
+            for (int i = 0; i < s.length; i++) s[i] = Math.toIntExact(shape[i]);
+            return s;
+        }
+    }
+
+    private final Path path;
+    private final Arena arena;
+    private final MemorySegment data;
+    private final Map<String, Entry> entries;
+    private final Map<String, String> metadata;
+
+    private SafeTensors(Path path, Arena arena, MemorySegment data, Map<String, Entry> entries, Map<String, String> metadata) {
+        this.path = path;
+        this.arena = arena;
+        this.data = data;
+        this.entries = entries;
+        this.metadata = metadata;
+    }
+
+    public static SafeTensors open(Path path) {
+        String f = path.toString();
+        if (!Files.isRegularFile(path)) throw new FormatException(f + ": no such safetensors file");
+        Arena arena = Arena.ofShared();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) throw new FormatException(f + ": truncated safetensors file (" + size + " bytes, need at least 8 for the header length)");
+            MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            long n = all.get(I64, 0);
+            if (n < 0 || n > MAX_HEADER) throw new FormatException(f + ": header length " + n + " is larger than the 100 MB limit");
+            if (8 + n > size) throw new FormatException(f + ": header length " + n + " is larger than the file (" + size + " bytes); the file is truncated or not safetensors");
+            byte[] hb = all.asSlice(8, n).toArray(ValueLayout.JAVA_BYTE);
+            JsonNode root;
+            try {
+                root = JSON.readTree(hb);
+            } catch (IOException e) {
+                throw new FormatException(f + ": header is not valid JSON (" + firstLine(e.getMessage()) + ")");
+            }
+            if (root == null || !root.isObject()) throw new FormatException(f + ": header is not a JSON object");
+            MemorySegment buf = all.asSlice(8 + n);
+            Map<String, String> meta = new LinkedHashMap<>();
+            Map<String, Entry> es = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getKey().equals("__metadata__")) {
+                    e.getValue().fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
+                    continue;
+                }
+                es.put(e.getKey(), parseEntry(f, e.getKey(), e.getValue(), buf.byteSize()));
+            }
+            checkOverlaps(f, es);
+            return new SafeTensors(path, arena, buf, Collections.unmodifiableMap(es), Collections.unmodifiableMap(meta));
+        } catch (IOException e) {
+            arena.close();
+            throw new FormatException(f + ": cannot read (" + e.getMessage() + ")", e);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static Entry parseEntry(String f, String name, JsonNode node, long bufSize) {
+        if (!node.isObject()) throw new FormatException(f + ": tensor '" + name + "' header entry is not an object");
+        DType dt = DType.parse(node.path("dtype").asText(null), f, name);
+        JsonNode sh = node.get("shape");
+        JsonNode off = node.get("data_offsets");
+        if (sh == null || !sh.isArray()) throw new FormatException(f + ": tensor '" + name + "' has no shape array");
+        if (off == null || !off.isArray() || off.size() != 2 || !off.get(0).canConvertToLong() || !off.get(1).canConvertToLong())
+            throw new FormatException(f + ": tensor '" + name + "' needs data_offsets [begin, end]");
+        long[] shape = new long[sh.size()];
+        long numel = 1;
+        for (int i = 0; i < shape.length; i++) {
+            JsonNode d = sh.get(i);
+            if (!d.canConvertToLong() || d.asLong() < 0) throw new FormatException(f + ": tensor '" + name + "' has invalid dimension " + d);
+            shape[i] = d.asLong();
+            numel = Math.multiplyHigh(numel, shape[i]) != 0 ? -1 : numel * shape[i];
+            if (numel < 0) throw new FormatException(f + ": tensor '" + name + "' shape overflows");
+        }
+        long b = off.get(0).asLong(), e = off.get(1).asLong();
+        if (b < 0 || e < b || e > bufSize)
+            throw new FormatException(f + ": tensor '" + name + "' offsets [" + b + ", " + e + "] are out of range of the " + bufSize + "-byte data buffer");
+        if (numel > Long.MAX_VALUE / dt.size || numel * dt.size != e - b)
+            throw new FormatException(f + ": tensor '" + name + "' shape " + java.util.Arrays.toString(shape) + " × " + dt
+                    + " needs " + (numel * dt.size) + " bytes but its offsets span " + (e - b));
+        return new Entry(name, dt, shape, b, e);
+    }
+
+    private static void checkOverlaps(String f, Map<String, Entry> es) {
+        List<Entry> sorted = new ArrayList<>(es.values());
+        sorted.sort((x, y) -> Long.compare(x.begin, y.begin));
+        for (int i = 1; i < sorted.size(); i++) {
+            Entry p = sorted.get(i - 1), q = sorted.get(i);
+            if (q.begin < p.end && q.end > q.begin)
+                throw new FormatException(f + ": tensors '" + p.name + "' and '" + q.name + "' overlap in the data buffer");
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int i = s.indexOf('\n');
+        return i < 0 ? s : s.substring(0, i);
+    }
+
+    public Path path() { return path; }
+    public Map<String, String> metadata() { return metadata; }
+    public Map<String, Entry> entries() { return entries; }
+    public boolean contains(String name) { return entries.containsKey(name); }
+
+    public Entry entry(String name) {
+        Entry e = entries.get(name);
+        if (e == null) throw new FormatException(path + ": no tensor named '" + name + "'");
+        return e;
+    }
+
+    /** Decodes a floating-point (or integer) tensor to fp32. */
+    public Tensor tensor(String name) {
+        Entry e = entry(name);
+        long n = e.numel();
+        if (n > Integer.MAX_VALUE - 16) throw new FormatException(path + ": tensor '" + name + "' has " + n + " elements, more than one fp32 array can hold");
+        float[] out = new float[(int) n];
+        MemorySegment s = data.asSlice(e.begin, e.end - e.begin);
+        switch (e.dtype) {
+            case F32 -> MemorySegment.copy(s, F32, 0, out, 0, out.length);
+            case F16 -> { for (int i = 0; i < out.length; i++) out[i] = Float.float16ToFloat(s.get(I16, 2L * i)); }
+            case BF16 -> { for (int i = 0; i < out.length; i++) out[i] = DType.bf16ToFloat(s.get(I16, 2L * i)); }
+            case F64 -> { for (int i = 0; i < out.length; i++) out[i] = (float) s.get(F64, 8L * i); }
+            case I64 -> { for (int i = 0; i < out.length; i++) out[i] = s.get(I64, 8L * i); }
+            case I32 -> { for (int i = 0; i < out.length; i++) out[i] = s.get(I32, 4L * i); }
+            case I16 -> { for (int i = 0; i < out.length; i++) out[i] = s.get(I16, 2L * i); }
+            case I8 -> { for (int i = 0; i < out.length; i++) out[i] = s.get(ValueLayout.JAVA_BYTE, i); }
+            case U8, BOOL -> { for (int i = 0; i < out.length; i++) out[i] = s.get(ValueLayout.JAVA_BYTE, i) & 0xff; }
+        }
+        return new Tensor(out, e.intShape());
+    }
+
+    /** Integer tensors (I64/I32/…) as longs, e.g. token ids. */
+    public long[] longs(String name) {
+        Entry e = entry(name);
+        long[] out = new long[Math.toIntExact(e.numel())];
+        MemorySegment s = data.asSlice(e.begin, e.end - e.begin);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = switch (e.dtype) {
+                case I64 -> s.get(I64, 8L * i);
+                case I32 -> s.get(I32, 4L * i);
+                case F64 -> (long) s.get(F64, 8L * i);
+                default -> (long) tensor(name).data()[i];
+            };
+        }
+        return out;
+    }
+
+    /** Reads a scalar F64 (e.g. a stored loss) at full precision. */
+    public double scalarDouble(String name) {
+        Entry e = entry(name);
+        MemorySegment s = data.asSlice(e.begin, e.end - e.begin);
+        return e.dtype == DType.F64 ? s.get(F64, 0) : tensor(name).data()[0];
+    }
+
+    @Override public void close() { arena.close(); }
+}
