@@ -1,0 +1,120 @@
+package dev.loupe.io;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loupe.tensor.Tensor;
+import dev.loupe.util.LoupeException;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes a safetensors file atomically (temp file in the same directory, then rename). Tensors are
+ * stored as F32, F16, BF16 (round-to-nearest-even) or, for token ids, I64/I32. Header padded with
+ * spaces to a multiple of 8 bytes, as the reference writer does.
+ */
+public final class SafeTensorsWriter {
+    private record Item(DType dtype, int[] shape, float[] f, long[] l) {}
+
+    private final Map<String, Item> items = new LinkedHashMap<>();
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+
+    public SafeTensorsWriter metadata(String key, String value) { metadata.put(key, value); return this; }
+
+    public SafeTensorsWriter add(String name, Tensor t) { return add(name, t, DType.F32); }
+
+    public SafeTensorsWriter add(String name, Tensor t, DType dtype) {
+        if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16)
+            throw new IllegalArgumentException("float tensors are written as F32, F16 or BF16, not " + dtype);
+        put(name, new Item(dtype, t.shape(), t.data(), null));
+        return this;
+    }
+
+    public SafeTensorsWriter addLongs(String name, long[] values, DType dtype, int... shape) {
+        if (dtype != DType.I64 && dtype != DType.I32) throw new IllegalArgumentException("integer tensors are written as I64 or I32, not " + dtype);
+        if (Tensor.numel(shape) != values.length) throw new IllegalArgumentException(name + ": shape does not match " + values.length + " values");
+        put(name, new Item(dtype, shape.clone(), null, values));
+        return this;
+    }
+
+    private void put(String name, Item item) {
+        if (name.equals("__metadata__") || items.putIfAbsent(name, item) != null)
+            throw new IllegalArgumentException("duplicate or reserved tensor name '" + name + "'");
+    }
+
+    public void write(Path path) {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode header = json.createObjectNode();
+        if (!metadata.isEmpty()) {
+            ObjectNode m = header.putObject("__metadata__");
+            metadata.forEach(m::put);
+        }
+        long off = 0;
+        for (var e : items.entrySet()) {
+            Item it = e.getValue();
+            long bytes = Tensor.numel(it.shape) * it.dtype.size;
+            ObjectNode n = header.putObject(e.getKey());
+            n.put("dtype", it.dtype.name());
+            var sh = n.putArray("shape");
+            for (int d : it.shape) sh.add(d);
+            n.putArray("data_offsets").add(off).add(off + bytes);
+            off += bytes;
+        }
+        byte[] hb;
+        try {
+            hb = json.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LoupeException("cannot encode safetensors header for " + path + ": " + e.getMessage(), e);
+        }
+        int pad = (int) ((8 - (hb.length % 8)) % 8);
+        Path dir = path.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(hb.length + pad);
+                out.write(len.array());
+                out.write(hb);
+                for (int i = 0; i < pad; i++) out.write(' ');
+                for (Item it : items.values()) writeData(out, it);
+            }
+            Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (tmp != null) try { Files.deleteIfExists(tmp); } catch (IOException ignored) { }
+            throw new LoupeException("cannot write " + path + ": " + e.getMessage() + " (check the directory exists and is writable)", e);
+        }
+    }
+
+    private static void writeData(OutputStream out, Item it) throws IOException {
+        int n = it.f != null ? it.f.length : it.l.length;
+        ByteBuffer bb = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            if (bb.remaining() < 8) { out.write(bb.array(), 0, bb.position()); bb.clear(); }
+            switch (it.dtype) {
+                case F32 -> bb.putFloat(it.f[i]);
+                case F16 -> bb.putShort(Float.floatToFloat16(it.f[i]));
+                case BF16 -> bb.putShort(floatToBf16(it.f[i]));
+                case I64 -> bb.putLong(it.l[i]);
+                case I32 -> bb.putInt(Math.toIntExact(it.l[i]));
+                default -> throw new IllegalStateException();
+            }
+        }
+        out.write(bb.array(), 0, bb.position());
+    }
+
+    /** float32 → bfloat16 with round-to-nearest-even; NaN stays NaN. */
+    public static short floatToBf16(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        if (Float.isNaN(f)) return (short) ((bits >>> 16) | 0x40);
+        int rounding = 0x7fff + ((bits >>> 16) & 1);
+        return (short) ((bits + rounding) >>> 16);
+    }
+}
