@@ -16,7 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes a safetensors file atomically (temp file in the same directory, then rename). Tensors are
+ * Writes a safetensors file atomically (temp file in the same directory, then rename): readers see the
+ * old file or the complete new one, never a partial write, and a failed write leaves nothing behind. Tensors are
  * stored as F32, F16, BF16 (round-to-nearest-even) or, for token ids, I64/I32. Header padded with
  * spaces to a multiple of 8 bytes, as the reference writer does.
  */
@@ -40,6 +41,9 @@ public final class SafeTensorsWriter {
     public SafeTensorsWriter addLongs(String name, long[] values, DType dtype, int... shape) {
         if (dtype != DType.I64 && dtype != DType.I32) throw new IllegalArgumentException("integer tensors are written as I64 or I32, not " + dtype);
         if (Tensor.numel(shape) != values.length) throw new IllegalArgumentException(name + ": shape does not match " + values.length + " values");
+        if (dtype == DType.I32)
+            for (long v : values)
+                if (v != (int) v) throw new IllegalArgumentException(name + ": value " + v + " does not fit I32; write it as I64");
         put(name, new Item(dtype, shape.clone(), null, values));
         return this;
     }
@@ -87,9 +91,12 @@ public final class SafeTensorsWriter {
                 for (Item it : items.values()) writeData(out, it);
             }
             Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Any failure (disk full, rename refused, a bug in encoding) must leave neither a partial
+            // target nor a stray temp file; an existing target stays as it was.
             if (tmp != null) try { Files.deleteIfExists(tmp); } catch (IOException ignored) { }
-            throw new LoupeException("cannot write " + path + ": " + e.getMessage() + " (check the directory exists and is writable)", e);
+            if (e instanceof LoupeException le) throw le;
+            throw new LoupeException("cannot write " + path + ": " + e + " (check the directory exists and is writable)", e);
         }
     }
 
