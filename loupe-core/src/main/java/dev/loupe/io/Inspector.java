@@ -101,7 +101,7 @@ public final class Inspector {
             perDtype.forEach((k, v) -> d.append(d.isEmpty() ? "" : ", ").append(k).append(": ").append(v[0]).append(" tensors, ").append(String.format("%,d", v[1])).append(" params"));
             row(out, "dtypes", d.toString());
             out.append('\n');
-            var entries = ws.entries().toList();
+            var entries = ws.entries().sorted((x, y) -> naturalCompare(x.name(), y.name())).toList();
             int width = Math.max(4, entries.stream().mapToInt(e -> e.name().length()).max().orElse(4));
             int shown = all ? entries.size() : Math.min(DEFAULT_ROWS, entries.size());
             out.append(String.format("  %-" + width + "s  %-5s  %s%n", "name", "dtype", "shape"));
@@ -126,6 +126,27 @@ public final class Inspector {
         row(out, "classifier", h.sharedClassifier() ? "tied (tok_emb)" : "untied (wcls)");
         row(out, "params", String.format("%,d", h.params()));
         row(out, "bytes", String.format("%,d", h.fileBytes()));
+    }
+
+    /** Orders digit runs by value, so layers.2 comes before layers.10. */
+    static int naturalCompare(String a, String b) {
+        int i = 0, j = 0;
+        while (i < a.length() && j < b.length()) {
+            char x = a.charAt(i), y = b.charAt(j);
+            if (Character.isDigit(x) && Character.isDigit(y)) {
+                int si = i, sj = j;
+                while (i < a.length() && Character.isDigit(a.charAt(i))) i++;
+                while (j < b.length() && Character.isDigit(b.charAt(j))) j++;
+                String p = a.substring(si, i).replaceFirst("^0+(?=.)", ""), q = b.substring(sj, j).replaceFirst("^0+(?=.)", "");
+                int c = p.length() != q.length() ? Integer.compare(p.length(), q.length()) : p.compareTo(q);
+                if (c != 0) return c;
+            } else {
+                if (x != y) return Character.compare(x, y);
+                i++;
+                j++;
+            }
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     private static void row(StringBuilder out, String k, String v) {

@@ -223,18 +223,18 @@ public final class SafeTensors implements AutoCloseable {
         return h;
     }
 
-    /** Integer tensors (I64/I32/…) as longs, e.g. token ids. */
+    /** Integer tensors (I64/I32/…) as longs, e.g. token ids; other dtypes are converted through fp32/fp64. */
     public long[] longs(String name) {
         Entry e = entry(name);
-        long[] out = new long[Math.toIntExact(e.numel())];
+        long n = e.numel();
+        if (n > Integer.MAX_VALUE - 16) throw new FormatException(path + ": tensor '" + name + "' has " + n + " elements, more than one array can hold");
+        long[] out = new long[(int) n];
         MemorySegment s = data.asSlice(e.begin, e.end - e.begin);
-        for (int i = 0; i < out.length; i++) {
-            out[i] = switch (e.dtype) {
-                case I64 -> s.get(I64, 8L * i);
-                case I32 -> s.get(I32, 4L * i);
-                case F64 -> (long) s.get(F64, 8L * i);
-                default -> (long) tensor(name).data()[i];
-            };
+        switch (e.dtype) {
+            case I64 -> MemorySegment.copy(s, I64, 0, out, 0, out.length);
+            case I32 -> { for (int i = 0; i < out.length; i++) out[i] = s.get(I32, 4L * i); }
+            case F64 -> { for (int i = 0; i < out.length; i++) out[i] = (long) s.get(F64, 8L * i); }
+            default -> { float[] f = tensor(name).data(); for (int i = 0; i < out.length; i++) out[i] = (long) f[i]; }
         }
         return out;
     }
