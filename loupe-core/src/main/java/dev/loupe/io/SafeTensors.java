@@ -31,9 +31,11 @@ import java.util.Map;
  * 8-byte little-endian header length N, N bytes of UTF-8 JSON, then the byte buffer.
  *
  * <p>The file is memory-mapped; tensors are decoded to fp32 {@link Tensor}s on request. Every header
- * claim is checked against the file before any allocation (header size, offsets in range, no overlaps,
- * shape × dtype = byte length), so a lying header gives a {@link FormatException}, never an OOM.
- * Close it to unmap.
+ * claim is checked against the file before any allocation (header size ≤ 100 MB and within the file,
+ * offsets in range, shape × dtype = byte length, tensors tiling the buffer with no overlap, hole or
+ * trailing bytes — the reference implementation's rules), so a lying header gives a one-line
+ * {@link FormatException} naming file, tensor and problem, never an OOM. Duplicate keys are rejected.
+ * Close it to unmap; tensors already decoded stay valid.
  */
 public final class SafeTensors implements AutoCloseable {
     /** Largest header accepted (the reference implementation's limit). */
@@ -204,8 +206,7 @@ public final class SafeTensors implements AutoCloseable {
         MemorySegment s = data.asSlice(e.begin, e.end - e.begin);
         switch (e.dtype) {
             case F32 -> MemorySegment.copy(s, F32, 0, out, 0, out.length);
-            case F16 -> { short[] h = shorts(s, out.length); for (int i = 0; i < out.length; i++) out[i] = Float.float16ToFloat(h[i]); }
-            case BF16 -> { short[] h = shorts(s, out.length); for (int i = 0; i < out.length; i++) out[i] = Float.intBitsToFloat(h[i] << 16); }
+            case F16, BF16 -> halves(s, out, e.dtype == DType.BF16);
             case F64 -> { for (int i = 0; i < out.length; i++) out[i] = (float) s.get(F64, 8L * i); }
             case I64 -> { for (int i = 0; i < out.length; i++) out[i] = s.get(I64, 8L * i); }
             case I32 -> { for (int i = 0; i < out.length; i++) out[i] = s.get(I32, 4L * i); }
@@ -216,11 +217,18 @@ public final class SafeTensors implements AutoCloseable {
         return new Tensor(out, e.intShape());
     }
 
-    /** One bulk copy, then a tight conversion loop: much faster than per-element segment reads. */
-    private static short[] shorts(MemorySegment s, int n) {
-        short[] h = new short[n];
-        MemorySegment.copy(s, I16, 0, h, 0, n);
-        return h;
+    /**
+     * F16/BF16 → fp32: bulk-copy a chunk of shorts, then a tight conversion loop. Much faster than
+     * per-element segment reads, and the chunk keeps the temporary small.
+     */
+    private static void halves(MemorySegment s, float[] out, boolean bf16) {
+        short[] h = new short[Math.min(out.length, 1 << 14)];
+        for (int from = 0; from < out.length; from += h.length) {
+            int len = Math.min(h.length, out.length - from);
+            MemorySegment.copy(s, I16, 2L * from, h, 0, len);
+            if (bf16) for (int i = 0; i < len; i++) out[from + i] = Float.intBitsToFloat(h[i] << 16);
+            else for (int i = 0; i < len; i++) out[from + i] = Float.float16ToFloat(h[i]);
+        }
     }
 
     /** Integer tensors (I64/I32/…) as longs, e.g. token ids; other dtypes are converted through fp32/fp64. */
