@@ -44,8 +44,13 @@ final class DirectoryCorpus extends Corpus {
                 while (i < files.size()) {
                     String id = files.get(i++);
                     Path f = path.resolve(id);
-                    try (InputStream in = Files.newInputStream(f)) {
+                    try {
                         if (Files.size(f) > options.maxDocumentBytes()) { skip(); continue; }
+                    } catch (IOException e) {
+                        throw new FormatException(f + ": cannot read corpus file (" + e.getMessage() + ")", e);
+                    }
+                    try (InputStream in = Files.newInputStream(f)) {
+                        // bounded read: the file may have grown since the size check
                         byte[] b = in.readNBytes((int) options.maxDocumentBytes() + 1);
                         if (b.length > options.maxDocumentBytes()) { skip(); continue; }
                         return new Document(id, decode(b, b.length));

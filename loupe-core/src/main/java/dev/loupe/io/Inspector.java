@@ -42,6 +42,8 @@ public final class Inspector {
         String name = path.getFileName() == null ? "" : path.getFileName().toString();
         if (Files.isDirectory(path)) modelDir(path, all, out);
         else if (name.endsWith(".safetensors") || name.endsWith(".index.json")) weights(path, all, out);
+        else if (name.startsWith("pytorch_model") || name.endsWith(".pt") || name.endsWith(".pth"))
+            throw new FormatException(path + ": PyTorch pickle checkpoints are not read (unsafe to unpickle); convert to safetensors first");
         else if (name.endsWith(".bin")) llama2c(path, out);
         else throw new FormatException(path + ": cannot tell what this is; inspect takes a .safetensors file, a *.safetensors.index.json, "
                     + "a llama2.c .bin checkpoint, or an HF model directory (config.json + weights)");
