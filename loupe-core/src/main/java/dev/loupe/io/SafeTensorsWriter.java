@@ -16,7 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes a safetensors file atomically (temp file in the same directory, then rename). Tensors are
+ * Writes a safetensors file atomically (temp file in the same directory, then rename): readers see the
+ * old file or the complete new one, never a partial write, and a failed write leaves nothing behind. Tensors are
  * stored as F32, F16, BF16 (round-to-nearest-even) or, for token ids, I64/I32. Header padded with
  * spaces to a multiple of 8 bytes, as the reference writer does.
  */
@@ -40,6 +41,9 @@ public final class SafeTensorsWriter {
     public SafeTensorsWriter addLongs(String name, long[] values, DType dtype, int... shape) {
         if (dtype != DType.I64 && dtype != DType.I32) throw new IllegalArgumentException("integer tensors are written as I64 or I32, not " + dtype);
         if (Tensor.numel(shape) != values.length) throw new IllegalArgumentException(name + ": shape does not match " + values.length + " values");
+        if (dtype == DType.I32)
+            for (long v : values)
+                if (v != (int) v) throw new IllegalArgumentException(name + ": value " + v + " does not fit I32; write it as I64");
         put(name, new Item(dtype, shape.clone(), null, values));
         return this;
     }
@@ -87,27 +91,34 @@ public final class SafeTensorsWriter {
                 for (Item it : items.values()) writeData(out, it);
             }
             Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Any failure (disk full, rename refused, a bug in encoding) must leave neither a partial
+            // target nor a stray temp file; an existing target stays as it was.
             if (tmp != null) try { Files.deleteIfExists(tmp); } catch (IOException ignored) { }
-            throw new LoupeException("cannot write " + path + ": " + e.getMessage() + " (check the directory exists and is writable)", e);
+            if (e instanceof LoupeException le) throw le;
+            throw new LoupeException("cannot write " + path + ": " + e + " (check the directory exists and is writable)", e);
         }
     }
 
+    /** Encodes in 64 KiB chunks with bulk buffer puts: the per-element work is only the f16/bf16 rounding. */
     private static void writeData(OutputStream out, Item it) throws IOException {
+        final int chunk = 1 << 14; // elements per chunk: ≤ 128 KiB for 8-byte types
+        ByteBuffer bb = ByteBuffer.allocate(chunk * 8).order(ByteOrder.LITTLE_ENDIAN);
+        short[] half = it.dtype == DType.F16 || it.dtype == DType.BF16 ? new short[chunk] : null;
         int n = it.f != null ? it.f.length : it.l.length;
-        ByteBuffer bb = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < n; i++) {
-            if (bb.remaining() < 8) { out.write(bb.array(), 0, bb.position()); bb.clear(); }
+        for (int from = 0; from < n; from += chunk) {
+            int len = Math.min(chunk, n - from);
+            bb.clear();
             switch (it.dtype) {
-                case F32 -> bb.putFloat(it.f[i]);
-                case F16 -> bb.putShort(Float.floatToFloat16(it.f[i]));
-                case BF16 -> bb.putShort(floatToBf16(it.f[i]));
-                case I64 -> bb.putLong(it.l[i]);
-                case I32 -> bb.putInt(Math.toIntExact(it.l[i]));
-                default -> throw new IllegalStateException();
+                case F32 -> bb.asFloatBuffer().put(it.f, from, len);
+                case F16 -> { for (int i = 0; i < len; i++) half[i] = Float.floatToFloat16(it.f[from + i]); bb.asShortBuffer().put(half, 0, len); }
+                case BF16 -> { for (int i = 0; i < len; i++) half[i] = floatToBf16(it.f[from + i]); bb.asShortBuffer().put(half, 0, len); }
+                case I64 -> bb.asLongBuffer().put(it.l, from, len);
+                case I32 -> { for (int i = 0; i < len; i++) bb.putInt(4 * i, (int) it.l[from + i]); } // range checked in addLongs
+                default -> throw new IllegalStateException("unwritable dtype " + it.dtype);
             }
+            out.write(bb.array(), 0, len * it.dtype.size);
         }
-        out.write(bb.array(), 0, bb.position());
     }
 
     /** float32 → bfloat16 with round-to-nearest-even; NaN stays NaN. */
