@@ -33,7 +33,9 @@ final class HfTokenizerLoader {
         String src = file.toString();
         Map<String, JsonNode> sections = new HashMap<>();
         Bpe model = null;
-        try (JsonParser p = new JsonFactory(MAPPER).createParser(file.toFile())) {
+        // Vocab tokens arrive as field names; interning 262k one-off names would only cost time.
+        JsonFactory factory = JsonFactory.builder().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build();
+        try (JsonParser p = factory.setCodec(MAPPER).createParser(file.toFile())) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw new FormatException(src + ": not a JSON object");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();

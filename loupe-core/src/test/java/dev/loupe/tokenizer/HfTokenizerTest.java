@@ -1,0 +1,135 @@
+package dev.loupe.tokenizer;
+
+import dev.loupe.util.ConfigException;
+import dev.loupe.util.FormatException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.OptionalInt;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Hand-built tokenizer.json cases, loader errors, and the helper API around the HF fixtures. */
+class HfTokenizerTest {
+    @TempDir Path tmp;
+
+    private Path json(String preTokenizer, String modelExtra, String vocab, String merges) throws Exception {
+        Path f = tmp.resolve("tokenizer.json");
+        Files.writeString(f, """
+                {"version": "1.0", "added_tokens": [], "normalizer": null, "pre_tokenizer": %s,
+                 "post_processor": null, "decoder": {"type": "Fuse"},
+                 "model": {"type": "BPE", %s "vocab": %s, "merges": %s}}
+                """.formatted(preTokenizer, modelExtra, vocab, merges));
+        return f;
+    }
+
+    @Test
+    void lowestRankMergeWinsWhateverItsPosition() throws Exception {
+        // "abc": "b c" has rank 0, "a b" rank 1 → [a, bc], not [ab, c]. Hand-computed.
+        Tokenizer t = Tokenizers.load(json("null", "", """
+                {"a": 0, "b": 1, "c": 2, "ab": 3, "bc": 4}""", """
+                ["b c", "a b"]"""));
+        assertArrayEquals(new int[]{0, 4}, t.encode("abc", false));
+        // Equal pairs: "a a" merges leftmost first: "aaa" → [aa, a].
+        Tokenizer u = Tokenizers.load(json("null", "", """
+                {"a": 0, "aa": 1}""", """
+                [["a", "a"]]"""));
+        assertArrayEquals(new int[]{1, 0}, u.encode("aaa", false));
+        assertEquals("aaa", u.decode(new int[]{1, 0}, false));
+    }
+
+    @Test
+    void missingCharacterWithoutUnkOrFallbackIsDroppedAsHfDoes() throws Exception {
+        Tokenizer t = Tokenizers.load(json("null", "", "{\"a\": 0}", "[]"));
+        assertArrayEquals(new int[]{0, 0}, t.encode("axa", false));
+    }
+
+    @Test
+    void unsupportedComponentsAreNamed() throws Exception {
+        Path meta = json("{\"type\": \"Metaspace\", \"replacement\": \"▁\"}", "", "{\"a\": 0}", "[]");
+        FormatException e = assertThrows(FormatException.class, () -> Tokenizers.load(meta));
+        assertTrue(e.getMessage().contains("pre_tokenizer type 'Metaspace' is not supported"), e.getMessage());
+
+        Path drop = json("null", "\"dropout\": 0.1,", "{\"a\": 0}", "[]");
+        e = assertThrows(FormatException.class, () -> Tokenizers.load(drop));
+        assertTrue(e.getMessage().contains("model.dropout"), e.getMessage());
+
+        Path badMerge = json("null", "", "{\"a\": 0}", "[\"a b\"]");
+        e = assertThrows(FormatException.class, () -> Tokenizers.load(badMerge));
+        assertTrue(e.getMessage().contains("model.merges[0]"), e.getMessage());
+
+        Path wordPiece = tmp.resolve("wp.json");
+        Files.writeString(wordPiece, "{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"a\": 0}}}");
+        e = assertThrows(FormatException.class, () -> Tokenizers.load(wordPiece));
+        assertTrue(e.getMessage().contains("model type 'WordPiece' is not supported"), e.getMessage());
+    }
+
+    @Test
+    void loadRejectsWhatIsNotATokenizer() throws Exception {
+        ConfigException e = assertThrows(ConfigException.class, () -> Tokenizers.load(tmp.resolve("nope.json")));
+        assertTrue(e.getMessage().contains("nope.json"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> Tokenizers.load(tmp));
+        assertTrue(e.getMessage().contains("no tokenizer.json"), e.getMessage());
+        Path text = Files.writeString(tmp.resolve("notes.txt"), "hello");
+        e = assertThrows(ConfigException.class, () -> Tokenizers.load(text));
+        assertTrue(e.getMessage().contains("not a tokenizer"), e.getMessage());
+        Path broken = Files.writeString(tmp.resolve("broken.json"), "{\"model\": ");
+        FormatException f = assertThrows(FormatException.class, () -> Tokenizers.load(broken));
+        assertTrue(f.getMessage().contains("broken.json"), f.getMessage());
+    }
+
+    @Test
+    void byteLevelAlphabetIsGpt2s() {
+        char[] map = ByteLevel.bytesToUnicode();
+        Set<Character> distinct = new HashSet<>();
+        for (char c : map) distinct.add(c);
+        assertEquals(256, distinct.size());
+        assertEquals('!', map['!']);
+        assertEquals('\u0120', map[' ']);   // Ġ
+        assertEquals('\u010A', map['\n']);  // Ċ
+        assertEquals('\u0143', map[0xAD]);  // Ń: soft hyphen is the last non-printable byte
+        for (int b = 0; b < 256; b++) assertEquals(b, ByteLevel.charToByte(map[b]));
+        assertEquals("ĠhÃ©", ByteLevel.encode(" hé"));
+    }
+
+    @Test
+    void displayTokenShowsTextAndLoneBytes() {
+        Tokenizer gpt2 = FixtureTokenizers.get("gpt2");
+        assertEquals(" hello", gpt2.displayToken(gpt2.encode(" hello", false)[0]));
+        int ellipsisFirstByte = ((HfTokenizer) gpt2).tokenId("â").orElseThrow();   // byte 0xE2 alone
+        assertEquals("<0xE2>", gpt2.displayToken(ellipsisFirstByte));
+        assertEquals("\\n", gpt2.displayToken(198));                         // Ċ
+        assertEquals("<|endoftext|>", gpt2.displayToken(50256));
+
+        Tokenizer llama2 = FixtureTokenizers.get("llama2");
+        assertEquals(" Hello", llama2.displayToken(22557));                  // ▁Hello, Strip not applied
+        assertEquals("\\n", llama2.displayToken(13));                        // <0x0A>
+        assertEquals("<0xE2>", llama2.displayToken(3 + 0xE2));
+    }
+
+    @Test
+    void bosAndEosComeFromTheConfigOrTheTemplate() {
+        assertEquals(OptionalInt.of(50256), FixtureTokenizers.get("gpt2").bosId());
+        assertEquals(OptionalInt.of(50256), FixtureTokenizers.get("gpt2").eosId());
+        assertEquals(OptionalInt.of(1), FixtureTokenizers.get("llama2").bosId());
+        assertEquals(OptionalInt.of(2), FixtureTokenizers.get("llama2").eosId());
+        assertEquals(OptionalInt.of(128000), FixtureTokenizers.get("llama3").bosId());
+        assertEquals(OptionalInt.empty(), FixtureTokenizers.get("qwen3").bosId());
+        assertEquals(OptionalInt.of(151645), FixtureTokenizers.get("qwen3").eosId());
+        assertEquals(OptionalInt.of(2), FixtureTokenizers.get("gemma3").bosId());
+        assertEquals(OptionalInt.of(106), FixtureTokenizers.get("gemma3").eosId());   // <end_of_turn> per tokenizer_config.json
+        assertEquals(262145, FixtureTokenizers.get("gemma3").vocabSize());
+        assertEquals(151669, FixtureTokenizers.get("qwen3").vocabSize());
+    }
+
+    @Test
+    void outOfRangeIdIsAConfigError() {
+        Tokenizer gpt2 = FixtureTokenizers.get("gpt2");
+        ConfigException e = assertThrows(ConfigException.class, () -> gpt2.decode(new int[]{50257}, false));
+        assertTrue(e.getMessage().contains("50257"), e.getMessage());
+    }
+}
