@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
         description = "Tokenize JSON Lines {\"text\": ...}; print {text, ids, ids_with_special, decoded} per line.",
         footerHeading = "%nExamples:%n",
         footer = {"  loupe tokenize --tokenizer ../shared/tokenizers/gpt2 --jsonl texts.jsonl",
-                  "  echo '{\"text\": \"Hello world\"}' | loupe tokenize --tokenizer tokenizer.json --jsonl -"})
+                  "  echo '{\"text\": \"Hi\"}' | loupe tokenize --tokenizer tok.json --jsonl -"})
 final class TokenizeCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

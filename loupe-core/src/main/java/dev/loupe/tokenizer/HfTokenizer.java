@@ -50,7 +50,11 @@ public final class HfTokenizer implements Tokenizer {
         for (var t : p.added()) {
             addedContent[t.id()] = t.content();
             special[t.id()] = t.special();
-            (t.normalized() ? norm : raw).add(t);
+            if (!t.normalized()) raw.add(t);
+            else {   // HF matches a normalized token by its normalized spelling, on normalized text
+                String spelled = p.normalizer().apply(t.content());
+                if (!spelled.isEmpty()) norm.add(new AddedTokens.AddedToken(t.id(), spelled, t.special(), true, t.lstrip(), t.rstrip()));
+            }
         }
         rawAdded = new AddedTokens(raw);
         normalizedAdded = new AddedTokens(norm);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.PriorityQueue;
 
 /**
  * A llama2.c {@code tokenizer.bin} / {@code tok512.bin}: SentencePiece BPE exported as
@@ -84,25 +85,44 @@ public final class Llama2cTokenizer implements Tokenizer {
             addPiece(text.substring(i, i + n), tokens);
             i += n;
         }
-        int[] t = tokens.toArray();
-        int len = t.length;
-        while (true) {   // greedy: best-scoring merge anywhere, leftmost on ties (strict >)
-            float best = Float.NEGATIVE_INFINITY;
-            int bestIdx = -1, bestId = -1;
-            for (int i = 0; i + 1 < len; i++) {
-                Integer id = ids.get(strings[t[i]] + strings[t[i + 1]]);
-                if (id != null && scores[id] > best) { best = scores[id]; bestIdx = i; bestId = id; }
-            }
-            if (bestIdx < 0) break;
-            t[bestIdx] = bestId;
-            System.arraycopy(t, bestIdx + 2, t, bestIdx + 1, len - bestIdx - 2);
-            len--;
+        int[] sym = tokens.toArray();
+        int n = sym.length;
+        // run.c rescans for the best pair after every merge (O(n²)); a priority queue ordered by
+        // (score desc, position asc) with stale entries skipped picks the same pair each step.
+        int[] next = new int[n], prev = new int[n];
+        boolean[] dead = new boolean[n];
+        for (int i = 0; i < n; i++) { prev[i] = i - 1; next[i] = i + 1 < n ? i + 1 : -1; }
+        PriorityQueue<int[]> queue = new PriorityQueue<>(Math.max(1, n), (a, b) ->
+                scores[a[1]] != scores[b[1]] ? Float.compare(scores[b[1]], scores[a[1]]) : Integer.compare(a[0], b[0]));
+        for (int i = 0; i + 1 < n; i++) push(queue, sym, i, i + 1);
+        while (!queue.isEmpty()) {
+            int[] top = queue.poll();   // {left position, merged id}
+            int left = top[0], right = next[left];
+            if (dead[left] || right < 0 || pairId(sym[left], sym[right]) != top[1]) continue;
+            sym[left] = top[1];
+            dead[right] = true;
+            next[left] = next[right];
+            if (next[right] >= 0) prev[next[right]] = left;
+            if (prev[left] >= 0) push(queue, sym, prev[left], left);
+            if (next[left] >= 0) push(queue, sym, left, next[left]);
         }
+        int len = 0;
+        for (int i = 0; n > 0 && i >= 0; i = next[i]) sym[len++] = sym[i];
         Bpe.IntList out = new Bpe.IntList(len + 2);
         if (addSpecialTokens) out.add(BOS);
-        for (int i = 0; i < len; i++) out.add(t[i]);
+        for (int i = 0; i < len; i++) out.add(sym[i]);
         if (addSpecialTokens) out.add(EOS);
         return out.toArray();
+    }
+
+    private void push(PriorityQueue<int[]> queue, int[] sym, int left, int right) {
+        int id = pairId(sym[left], sym[right]);
+        if (id >= 0) queue.add(new int[]{left, id});
+    }
+
+    private int pairId(int a, int b) {
+        Integer id = ids.get(strings[a] + strings[b]);
+        return id == null ? -1 : id;
     }
 
     /** A character's token, or its UTF-8 bytes as byte tokens when the vocabulary lacks it. */

@@ -42,6 +42,26 @@ class HfTokenizerTest {
         assertEquals("aaa", u.decode(new int[]{1, 0}, false));
     }
 
+    /**
+     * HF matches normalized added tokens by their normalized spelling in the normalized text (its
+     * AddedVocabulary docs: "Yesterday" matches after a lowercasing normalizer) and the others on the
+     * raw text only. Hand-computed: "aABb" lowercases to "aabb"; "ab" at index 1 is the added token.
+     */
+    @Test
+    void normalizedAddedTokensMatchAfterNormalization() throws Exception {
+        String file = """
+                {"added_tokens": [
+                   {"id": 2, "content": "AB", "special": false, "normalized": true, "lstrip": false, "rstrip": false, "single_word": false},
+                   {"id": 3, "content": "<X>", "special": true, "normalized": false, "lstrip": false, "rstrip": false, "single_word": false}],
+                 "normalizer": {"type": "Lowercase"}, "pre_tokenizer": null, "post_processor": null, "decoder": {"type": "Fuse"},
+                 "model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "<": 4, "x": 5, ">": 6}, "merges": []}}""";
+        Tokenizer t = Tokenizers.load(Files.writeString(tmp.resolve("tokenizer.json"), file));
+        assertArrayEquals(new int[]{0, 2, 1}, t.encode("aABb", false));
+        assertArrayEquals(new int[]{3, 4, 5, 6}, t.encode("<X><x>", false));   // only the raw spelling is the special token
+        assertEquals("<X>aABb", t.decode(new int[]{3, 0, 2, 1}, false));
+        assertEquals("aABb", t.decode(new int[]{3, 0, 2, 1}, true));
+    }
+
     @Test
     void missingCharacterWithoutUnkOrFallbackIsDroppedAsHfDoes() throws Exception {
         Tokenizer t = Tokenizers.load(json("null", "", "{\"a\": 0}", "[]"));

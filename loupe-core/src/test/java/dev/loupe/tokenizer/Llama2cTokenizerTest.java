@@ -82,6 +82,47 @@ class Llama2cTokenizerTest {
         assertEquals("a aba", tok.decode(new int[]{260, 259, 262, 260}, true));   // only the first token loses its space
     }
 
+    /** The priority-queue merge must pick the same pairs as run.c's rescan-everything loop (re-implemented here). */
+    @Test
+    void encodeAgreesWithRunCsGreedyLoopOnRandomText() {
+        Llama2cTokenizer tok = Llama2cTokenizer.load(Shared.path("models", "stories260K", "tok512.bin"));
+        java.util.Random rnd = new java.util.Random(42);
+        String alphabet = "aeiou tnsrhld  .,!\nLOé🙂";
+        for (int trial = 0; trial < 300; trial++) {
+            StringBuilder sb = new StringBuilder();
+            int len = rnd.nextInt(60);
+            for (int i = 0; i < len; i++) sb.appendCodePoint(alphabet.codePoints().toArray()[rnd.nextInt((int) alphabet.codePoints().count())]);
+            String text = sb.toString();
+            assertArrayEquals(runCEncode(tok, text), tok.encode(text, false), text);
+            assertEquals(text, tok.decode(tok.encode(text, true), true), text);
+        }
+    }
+
+    /** run.c encode(): dummy prefix, per-character lookup with byte fallback, then the O(n²) best-pair loop. */
+    private static int[] runCEncode(Llama2cTokenizer tok, String text) {
+        java.util.Map<String, Integer> lookup = new java.util.HashMap<>();
+        for (int id = tok.vocabSize() - 1; id >= 0; id--) lookup.put(tok.tokenString(id), id);
+        java.util.List<Integer> t = new java.util.ArrayList<>();
+        String withPrefix = text.isEmpty() ? "" : " " + text;
+        withPrefix.codePoints().forEach(cp -> {
+            String ch = new String(Character.toChars(cp));
+            if (lookup.containsKey(ch)) t.add(lookup.get(ch));
+            else for (byte b : ch.getBytes(StandardCharsets.UTF_8)) t.add((b & 0xFF) + 3);
+        });
+        while (true) {
+            float best = -1e10f;
+            int bestIdx = -1, bestId = -1;
+            for (int i = 0; i + 1 < t.size(); i++) {
+                Integer id = lookup.get(tok.tokenString(t.get(i)) + tok.tokenString(t.get(i + 1)));
+                if (id != null && tok.score(id) > best) { best = tok.score(id); bestIdx = i; bestId = id; }
+            }
+            if (bestIdx < 0) break;
+            t.set(bestIdx, bestId);
+            t.remove(bestIdx + 1);
+        }
+        return t.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     @Test
     void truncatedFileIsAFormatError(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("bad.bin");
