@@ -58,7 +58,7 @@ final class HfTokenizerLoader {
         final Bpe bpe = model;
         java.util.function.Function<String, Integer> lookup = tok -> addedIds.containsKey(tok) ? addedIds.get(tok) : bpe.id(tok);
 
-        int[][] template = readPostProcessor(sections.get("post_processor"), w + "post_processor", lookup);
+        int[][] template = PostProcessors.parse(sections.get("post_processor"), w + "post_processor");
         JsonNode dec = sections.get("decoder");
         List<String> decTypes = dec == null ? List.of() : dec.findValuesAsText("type");
         OptionalInt bos = OptionalInt.empty(), eos = OptionalInt.empty();
@@ -81,6 +81,7 @@ final class HfTokenizerLoader {
         Map<String, Integer> vocab = null;
         List<String[]> merges = new ArrayList<>();
         Map<String, JsonNode> opts = new HashMap<>();
+        boolean sawMerges = false;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken t = p.nextToken();
@@ -96,13 +97,15 @@ final class HfTokenizerLoader {
                 }
                 case "merges" -> {
                     if (t != JsonToken.START_ARRAY) throw new FormatException(src + ": model.merges must be an array");
+                    sawMerges = true;
                     while (p.nextToken() != JsonToken.END_ARRAY) merges.add(readMerge(p, src, merges.size()));
                 }
                 default -> opts.put(name, p.readValueAsTree());
             }
         }
         String where = src + ": model";
-        String type = opts.containsKey("type") ? opts.get("type").asText() : "BPE";
+        // Files written before models carried a type are BPE exactly when they have merges.
+        String type = opts.containsKey("type") ? opts.get("type").asText() : sawMerges ? "BPE" : "(no type)";
         if (!type.equals("BPE")) throw JsonFields.unsupported(where, type);
         if (vocab == null) throw new FormatException(where + " has no 'vocab'");
         JsonNode dropout = opts.get("dropout");
@@ -152,38 +155,6 @@ final class HfTokenizerLoader {
                     JsonFields.bool(t, "lstrip", false), JsonFields.bool(t, "rstrip", false)));
         }
         return out;
-    }
-
-    /** {prefix ids, suffix ids} that add_special_tokens puts around a single sequence. */
-    private static int[][] readPostProcessor(JsonNode node, String where, java.util.function.Function<String, Integer> lookup) {
-        int[][] none = {new int[0], new int[0]};
-        if (node == null || node.isNull()) return none;
-        String type = JsonFields.type(node, where);
-        switch (type) {
-            case "ByteLevel": return none;   // only adjusts offsets, which Loupe does not report
-            case "TemplateProcessing": break;
-            default: throw JsonFields.unsupported(where, type);
-        }
-        JsonNode single = node.get("single"), specials = node.get("special_tokens");
-        if (single == null || !single.isArray()) throw new FormatException(where + ".single must be an array");
-        Bpe.IntList prefix = new Bpe.IntList(2), suffix = new Bpe.IntList(2);
-        boolean seenA = false;
-        for (JsonNode piece : single) {
-            if (piece.has("Sequence")) {
-                String id = piece.get("Sequence").path("id").asText();
-                if (!id.equals("A") || seenA) throw new FormatException(where + ".single: sequence '" + id + "' is not supported (only one $A)");
-                seenA = true;
-            } else if (piece.has("SpecialToken")) {
-                String name = piece.get("SpecialToken").path("id").asText();
-                JsonNode ids = specials == null ? null : specials.path(name).get("ids");
-                if (ids == null || !ids.isArray()) throw new FormatException(where + ".special_tokens has no ids for '" + name + "'");
-                for (JsonNode id : ids) (seenA ? suffix : prefix).add(id.asInt());
-            } else {
-                throw new FormatException(where + ".single has an entry that is neither Sequence nor SpecialToken: " + piece);
-            }
-        }
-        if (!seenA) throw new FormatException(where + ".single has no $A sequence");
-        return new int[][]{prefix.toArray(), suffix.toArray()};
     }
 
     /** The decoder with Strip steps removed: used to show one token, where stripping would hide its leading space. */

@@ -62,6 +62,27 @@ class HfTokenizerTest {
         assertEquals("aABb", t.decode(new int[]{3, 0, 2, 1}, true));
     }
 
+    /** Later Llama-3 files wrap TemplateProcessing in a Sequence with ByteLevel; Roberta adds cls … sep. */
+    @Test
+    void postProcessorSequenceAndRobertaAddTheirTokens() throws Exception {
+        String template = """
+                {"type": "Sequence", "processors": [
+                  {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": true},
+                  {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
+                   "pair": [], "special_tokens": {"<s>": {"id": "<s>", "ids": [9], "tokens": ["<s>"]}}}]}""";
+        String roberta = """
+                {"type": "RobertaProcessing", "sep": ["</s>", 8], "cls": ["<s>", 9], "trim_offsets": true, "add_prefix_space": false}""";
+        for (String[] c : new String[][]{{template, "[9, 0, 1]"}, {roberta, "[9, 0, 1, 8]"}}) {
+            String file = """
+                    {"added_tokens": [], "normalizer": null, "pre_tokenizer": null, "post_processor": %s, "decoder": null,
+                     "model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "</s>": 8, "<s>": 9}, "merges": []}}""".formatted(c[0]);
+            Tokenizer t = Tokenizers.load(Files.writeString(tmp.resolve("tokenizer.json"), file));
+            assertEquals(c[1], java.util.Arrays.toString(t.encode("ab", true)));
+            assertArrayEquals(new int[]{0, 1}, t.encode("ab", false));
+            assertEquals(OptionalInt.of(9), t.bosId());
+        }
+    }
+
     @Test
     void missingCharacterWithoutUnkOrFallbackIsDroppedAsHfDoes() throws Exception {
         Tokenizer t = Tokenizers.load(json("null", "", "{\"a\": 0}", "[]"));
