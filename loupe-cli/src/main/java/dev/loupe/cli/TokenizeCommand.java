@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -30,14 +32,18 @@ final class TokenizeCommand implements Callable<Integer> {
     String input;
 
     @Override public Integer call() {
-        var tok = Tokenizers.load(tokenizer);
         try (BufferedReader in = input.equals("-")
-                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                ? new BufferedReader(new InputStreamReader(unclosable(System.in), StandardCharsets.UTF_8.newDecoder()))
                 : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8)) {
-            TokenizeJsonl.run(tok, in, input.equals("-") ? "stdin" : input, spec.commandLine().getOut());
+            TokenizeJsonl.run(Tokenizers.load(tokenizer), in, input.equals("-") ? "stdin" : input, spec.commandLine().getOut());
         } catch (IOException e) {
-            throw new ConfigException("--jsonl " + input + ": cannot read (" + e.getMessage() + ")", e);
+            throw new ConfigException("--jsonl " + input + ": cannot read (" + e + ")", e);
         }
         return 0;
+    }
+
+    /** stdin stays open after the verb: in-process callers (tests, a shell) may still own it. */
+    private static InputStream unclosable(InputStream in) {
+        return new FilterInputStream(in) { @Override public void close() {} };
     }
 }

@@ -60,7 +60,7 @@ class TokenizeCommandTest {
 
     @Test
     void missingTokenizerIsAConfigError(@TempDir Path tmp) {
-        String[] r = MainTest.run("tokenize", "--tokenizer", tmp.resolve("none").toString(), "--jsonl", "-");
+        String[] r = MainTest.run("tokenize", "--tokenizer", tmp.resolve("none").toString(), "--jsonl", Shared.path("tokenizers", "gpt2", "expected.jsonl").toString());
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("none"), r[2]);
     }

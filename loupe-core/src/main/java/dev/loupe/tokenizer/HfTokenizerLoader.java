@@ -44,7 +44,7 @@ final class HfTokenizerLoader {
                 else sections.put(name, p.readValueAsTree());
             }
         } catch (IOException e) {
-            throw new FormatException(src + ": cannot read as tokenizer.json: " + e.getMessage().lines().findFirst().orElse(""), e);
+            throw new FormatException(src + ": cannot read as tokenizer.json: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
         }
         if (model == null) throw new FormatException(src + ": no 'model' section; is this a HuggingFace tokenizer.json?");
         for (String unused : List.of("truncation", "padding")) {
@@ -171,7 +171,7 @@ final class HfTokenizerLoader {
         try {
             return MAPPER.readTree(file.toFile());
         } catch (IOException e) {
-            throw new FormatException(file + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+            throw new FormatException(file + ": not valid JSON (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")", e);
         }
     }
 

@@ -50,7 +50,7 @@ public final class Llama2cTokenizer implements Tokenizer {
         try {
             all = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new FormatException(file + ": cannot read: " + e.getMessage(), e);
+            throw new FormatException(file + ": cannot read: " + e, e);
         }
         ByteBuffer buf = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         if (buf.remaining() < 4) throw new FormatException(file + ": too short for a llama2.c tokenizer (no max_token_length)");

@@ -31,7 +31,7 @@ public final class Tokenizers {
             do c = in.read(); while (c == ' ' || c == '\n' || c == '\r' || c == '\t');
             if (c == '{') return HfTokenizer.load(path);
         } catch (IOException e) {
-            throw new FormatException(path + ": cannot read: " + e.getMessage(), e);
+            throw new FormatException(path + ": cannot read: " + e, e);
         }
         throw new ConfigException(path + ": not a tokenizer (expected tokenizer.json, a directory containing one, or a llama2.c tokenizer.bin / tok*.bin)");
     }
