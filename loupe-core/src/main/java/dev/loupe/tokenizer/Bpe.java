@@ -158,8 +158,6 @@ final class Bpe {
 
         void addAll(int[] v) { for (int x : v) add(x); }
 
-        int get(int i) { return a[i]; }
-
         int size() { return n; }
 
         int[] toArray() { return java.util.Arrays.copyOf(a, n); }

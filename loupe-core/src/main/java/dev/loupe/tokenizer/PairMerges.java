@@ -20,8 +20,6 @@ final class PairMerges {
         mask = cap - 1;
     }
 
-    int size() { return size; }
-
     /** Adds or replaces the merge of (left, right); HF keeps the last rank of a duplicated merge. */
     void put(int left, int right, int rank, int mergedId) {
         long key = key(left, right);
