@@ -110,8 +110,8 @@ public final class HfTokenizer implements Tokenizer {
     }
 
     @Override public byte[] tokenBytes(int id) {
+        // What decode([id]) would produce, but keeping bytes that are not a whole UTF-8 character.
         String t = tokenString(id);
-        if (addedContent[id] != null) return t.getBytes(StandardCharsets.UTF_8);
         if (byteLevelDecoder) {
             byte[] b = ByteLevel.toBytes(t);
             if (b != null) return b;

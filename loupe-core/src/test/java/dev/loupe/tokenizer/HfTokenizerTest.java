@@ -150,6 +150,8 @@ class HfTokenizerTest {
         assertEquals(" Hello", llama2.displayToken(22557));                  // ▁Hello, Strip not applied
         assertEquals("\\n", llama2.displayToken(13));                        // <0x0A>
         assertEquals("<0xE2>", llama2.displayToken(3 + 0xE2));
+        assertEquals("<s>", llama2.displayToken(1));
+        assertEquals("  ", FixtureTokenizers.get("gemma3").displayToken(138));   // added token "▁▁", decoded like any other
     }
 
     @Test
