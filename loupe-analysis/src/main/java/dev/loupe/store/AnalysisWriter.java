@@ -41,11 +41,13 @@ public final class AnalysisWriter implements AutoCloseable {
     private final Set<Long> knownDictionaries = new HashSet<>();
     private final List<PreparedStatement> statements = new ArrayList<>();
     private final PreparedStatement insFeature, insStat, insExample, insHistogram, insLogit, insToken, insRange, insNeighbour;
+    private final int batchRows;
     private int pendingRows;
     private boolean inTransaction, finished;
 
-    private AnalysisWriter(Path path, Connection conn, DictionaryInfo dict, long runId) throws SQLException {
+    private AnalysisWriter(Path path, Connection conn, DictionaryInfo dict, long runId, int batchRows) throws SQLException {
         this.path = path;
+        this.batchRows = batchRows;
         this.conn = conn;
         this.dict = dict;
         this.runId = runId;
@@ -61,7 +63,7 @@ public final class AnalysisWriter implements AutoCloseable {
         knownDictionaries.add(dict.id());
     }
 
-    static AnalysisWriter begin(FeatureStore store, DictionaryInfo dict, String provenanceJson) {
+    static AnalysisWriter begin(FeatureStore store, DictionaryInfo dict, String provenanceJson, int batchRows) {
         Path path = store.path();
         Connection c = StoreFiles.connect(path, false, FeatureStore.DEFAULT_BUSY_MILLIS);
         try {
@@ -78,7 +80,7 @@ public final class AnalysisWriter implements AutoCloseable {
                 return store.longQuery("SELECT last_insert_rowid()");
             });
             ACTIVE.add(runId);
-            return new AnalysisWriter(path, c, dict, runId);
+            return new AnalysisWriter(path, c, dict, runId, batchRows);
         } catch (SQLException e) {
             closeQuietly(c);
             throw StoreFiles.fail(path, "begin analysis of " + dict.name(), e);
@@ -221,7 +223,7 @@ public final class AnalysisWriter implements AutoCloseable {
         try {
             for (int i = 0; i < values.length; i++) ps.setObject(i + 1, values[i]);
             ps.addBatch();   // held in memory: the write lock is taken only while a batch is flushed
-            if (++pendingRows >= BATCH_ROWS) {
+            if (++pendingRows >= batchRows) {
                 beginIfNeeded();
                 for (PreparedStatement s : statements) s.executeBatch();
                 exec("COMMIT");

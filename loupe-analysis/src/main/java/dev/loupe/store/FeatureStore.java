@@ -33,6 +33,7 @@ public final class FeatureStore implements AutoCloseable {
     private final boolean readOnly;
     private final FeatureQueries queries;
     private int depth;                   // transaction nesting: only the outermost call begins/commits
+    int analysisBatchRows = AnalysisWriter.BATCH_ROWS;   // rows per staged transaction; tests lower it
 
     private FeatureStore(Path path, Connection conn, boolean readOnly) {
         this.path = path;
@@ -181,7 +182,7 @@ public final class FeatureStore implements AutoCloseable {
      */
     public AnalysisWriter beginAnalysis(long dictionaryId, String provenanceJson) {
         requireWritable("write an analysis");
-        return AnalysisWriter.begin(this, dictionary(dictionaryId), provenanceJson == null ? "{}" : provenanceJson);
+        return AnalysisWriter.begin(this, dictionary(dictionaryId), provenanceJson == null ? "{}" : provenanceJson, analysisBatchRows);
     }
 
     // ---- explanations and scores ---------------------------------------------------------------

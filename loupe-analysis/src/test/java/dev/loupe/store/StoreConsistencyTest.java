@@ -22,7 +22,14 @@ class StoreConsistencyTest {
     @TempDir Path dir;
 
     /** Features in the staged run: enough rows for several committed batches before the "crash". */
-    private static final int N = 2 * AnalysisWriter.BATCH_ROWS + 7;
+    private static final int BATCH = 200;
+    private static final int N = 2 * BATCH + 7;
+
+    private static FeatureStore open(Path db) {
+        FeatureStore s = FeatureStore.open(db);
+        s.analysisBatchRows = BATCH;
+        return s;
+    }
 
     private static void assertPublished(FeatureStore s, long dict, double shift) {
         FeatureSummary top = s.listFeatures(dict, FeatureQuery.by(FeatureQuery.Sort.MAX_ACT).limit(1)).items().getFirst();
@@ -39,7 +46,7 @@ class StoreConsistencyTest {
     @Test
     void exceptionMidWriteLeavesPreviousAnalysisAndRerunWorks() throws Exception {
         Path db = StoreFixtures.db(dir);
-        try (FeatureStore s = FeatureStore.open(db)) {
+        try (FeatureStore s = open(db)) {
             long d = StoreFixtures.dictionary(s, "sae", N);
             StoreFixtures.analysis(s, d, N, 0);
             assertThrows(IllegalStateException.class, () -> {
@@ -68,7 +75,7 @@ class StoreConsistencyTest {
     void lostConnectionWithoutCommitLeavesPreviousAnalysisAfterReopen() throws Exception {
         Path db = StoreFixtures.db(dir);
         long d;
-        try (FeatureStore s = FeatureStore.open(db)) {
+        try (FeatureStore s = open(db)) {
             d = StoreFixtures.dictionary(s, "sae", N);
             StoreFixtures.analysis(s, d, N, 0);
             AnalysisWriter w = s.beginAnalysis(d, "{}");
@@ -80,7 +87,7 @@ class StoreConsistencyTest {
         try (FeatureStore s = FeatureStore.openReadOnly(db)) {
             assertPublished(s, d, 0);
         }
-        try (FeatureStore s = FeatureStore.open(db)) {
+        try (FeatureStore s = open(db)) {
             assertPublished(s, d, 0);
             StoreFixtures.analysis(s, d, N, 3);     // the next analysis removes the dead run first
             assertPublished(s, d, 3);
@@ -92,7 +99,7 @@ class StoreConsistencyTest {
     @Test
     void readerSeesOldAnalysisUntilCommitThenTheNewOne() {
         Path db = StoreFixtures.db(dir);
-        try (FeatureStore s = FeatureStore.open(db); FeatureStore reader = FeatureStore.openReadOnly(db)) {
+        try (FeatureStore s = open(db); FeatureStore reader = FeatureStore.openReadOnly(db)) {
             long d = StoreFixtures.dictionary(s, "sae", N);
             StoreFixtures.analysis(s, d, N, 0);
             try (AnalysisWriter w = s.beginAnalysis(d, "{}")) {
@@ -107,7 +114,7 @@ class StoreConsistencyTest {
 
     @Test
     void secondWriterOfTheSameDictionaryInThisProcessIsRefused() {
-        try (FeatureStore s = FeatureStore.open(StoreFixtures.db(dir))) {
+        try (FeatureStore s = open(StoreFixtures.db(dir))) {
             long d = StoreFixtures.dictionary(s, "sae", 2);
             try (AnalysisWriter w = s.beginAnalysis(d, "{}")) {
                 LoupeException e = assertThrows(LoupeException.class, () -> s.beginAnalysis(d, "{}"));
@@ -121,13 +128,13 @@ class StoreConsistencyTest {
     void killedWriterProcessLeavesPreviousAnalysisIntact() throws Exception {
         Path db = StoreFixtures.db(dir);
         long d;
-        try (FeatureStore s = FeatureStore.open(db)) {
+        try (FeatureStore s = open(db)) {
             d = StoreFixtures.dictionary(s, "sae", N);
             StoreFixtures.analysis(s, d, N, 0);
         }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                KillableWriter.class.getName(), db.toString(), Long.toString(d)));
+                KillableWriter.class.getName(), db.toString(), Long.toString(d), Integer.toString(BATCH)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -135,7 +142,7 @@ class StoreConsistencyTest {
             StringBuilder log = new StringBuilder();
             while ((line = out.readLine()) != null && !line.startsWith("STAGED")) log.append(line).append('\n');
             assertNotNull(line, "child exited before staging: " + log);
-            try (FeatureStore s = FeatureStore.open(db)) {
+            try (FeatureStore s = open(db)) {
                 assertPublished(s, d, 0);
                 LoupeException e = assertThrows(LoupeException.class, () -> s.beginAnalysis(s.dictionary("sae").orElseThrow().id(), "{}"));
                 assertTrue(e.getMessage().contains("process " + p.pid()), e.getMessage());
@@ -144,7 +151,7 @@ class StoreConsistencyTest {
             p.destroyForcibly();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         }
-        try (FeatureStore s = FeatureStore.open(db)) {
+        try (FeatureStore s = open(db)) {
             assertPublished(s, d, 0);
             assertTrue(rows(s, "features") >= 2L * N - 7, "the killed writer's committed batches are in the file");
             StoreFixtures.analysis(s, d, N, 4);
