@@ -53,7 +53,7 @@ public final class AnalysisWriter implements AutoCloseable {
         this.runId = runId;
         insFeature = prepare("INSERT INTO features(run_id, feature, fire_count, token_count, density, mean_act, max_act) VALUES (?, ?, ?, ?, ?, ?, ?)");
         insStat = prepare("INSERT INTO feature_stats(run_id, feature, name, value) VALUES (?, ?, ?, ?)");
-        insExample = prepare("INSERT INTO examples(run_id, feature, kind, grp, rank, doc_id, position, max_act, token_ids, acts, tokens_json, text) "
+        insExample = prepare("INSERT INTO examples(run_id, feature, kind, grp, rank, doc_id, position, max_act, token_ids, acts, text, token_ends) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insHistogram = prepare("INSERT INTO histograms(run_id, feature, kind, edges, counts) VALUES (?, ?, ?, ?, ?)");
         insLogit = prepare("INSERT INTO logits(run_id, feature, kind, sign, rank, token_id, token, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -109,7 +109,7 @@ public final class AnalysisWriter implements AutoCloseable {
     public void example(int feature, Example e) {
         checkFeature(feature);
         add(insExample, runId, feature, e.kind().sql(), e.group(), e.rank(), e.docId(), e.position(), (double) e.maxAct(),
-                Blobs.ints(e.tokenIds()), Blobs.floats(e.acts()), Json.write(e.tokens()), e.text());
+                Blobs.ints(e.tokenIds()), Blobs.floats(e.acts()), e.text(), Blobs.ints(e.tokenEnds()));
     }
 
     public void histogram(int feature, String kind, Histogram h) {

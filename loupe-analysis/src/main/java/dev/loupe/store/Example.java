@@ -4,6 +4,7 @@
 package dev.loupe.store;
 
 import dev.loupe.util.ConfigException;
+import dev.loupe.util.FormatException;
 
 public record Example(Kind kind, int group, int rank, long docId, int position, int[] tokenIds, String[] tokens, float[] acts) {
     public enum Kind { TOP, QUANTILE; String sql() { return name().toLowerCase(); } }
@@ -24,4 +25,26 @@ public record Example(Kind kind, int group, int rank, long docId, int position, 
 
     /** The window's text: its token strings concatenated (what full-text search indexes). */
     public String text() { return String.join("", tokens); }
+
+    /** End offset of each token in {@link #text()} (how the store keeps the token boundaries). */
+    int[] tokenEnds() {
+        int[] ends = new int[tokens.length];
+        int at = 0;
+        for (int i = 0; i < tokens.length; i++) ends[i] = at += tokens[i].length();
+        return ends;
+    }
+
+    /** Splits a stored text back into tokens at the stored end offsets. */
+    static String[] splitTokens(String text, int[] ends) {
+        String[] out = new String[ends.length];
+        int start = 0;
+        for (int i = 0; i < ends.length; i++) {
+            if (ends[i] < start || ends[i] > text.length())
+                throw new FormatException("feature store column examples.token_ends has offset " + ends[i] + " outside the text (length "
+                        + text.length() + "); the store is damaged, re-run the analysis that wrote it");
+            out[i] = text.substring(start, ends[i]);
+            start = ends[i];
+        }
+        return out;
+    }
 }

@@ -144,12 +144,12 @@ final class FeatureQueries {
             while (r.next()) hists.put(r.getString(1), new Histogram(Blobs.toFloats(r.getBytes(2), "histograms.edges"), Blobs.toLongs(r.getBytes(3), "histograms.counts")));
         }
         List<Example> top = new ArrayList<>(), quantile = new ArrayList<>();
-        try (ResultSet r = query("SELECT kind, grp, rank, doc_id, position, token_ids, acts, tokens_json FROM examples "
+        try (ResultSet r = query("SELECT kind, grp, rank, doc_id, position, token_ids, acts, text, token_ends FROM examples "
                 + "WHERE run_id = ? AND feature = ? ORDER BY kind, grp, rank", run, feature)) {
             while (r.next()) {
                 Example.Kind kind = Example.Kind.valueOf(r.getString(1).toUpperCase());
                 Example e = new Example(kind, r.getInt(2), r.getInt(3), r.getLong(4), r.getInt(5), Blobs.toInts(r.getBytes(6), "examples.token_ids"),
-                        Json.strings(r.getString(8), "examples.tokens_json"), Blobs.toFloats(r.getBytes(7), "examples.acts"));
+                        Example.splitTokens(r.getString(8), Blobs.toInts(r.getBytes(9), "examples.token_ends")), Blobs.toFloats(r.getBytes(7), "examples.acts"));
                 (kind == Example.Kind.TOP ? top : quantile).add(e);
             }
         }

@@ -1,4 +1,4 @@
-// JSON helpers for the store's JSON columns (metric maps, token string arrays). Jackson, as in loupe-core.
+// JSON helpers for the store's JSON columns (metric maps). Jackson, as in loupe-core.
 package dev.loupe.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -25,14 +25,6 @@ final class Json {
     static Map<String, Double> metrics(String json, String column) {
         try {
             return json == null ? Map.of() : MAPPER.readValue(json, new TypeReference<LinkedHashMap<String, Double>>() {});
-        } catch (JsonProcessingException e) {
-            throw new FormatException("feature store column " + column + " holds invalid JSON (" + e.getOriginalMessage() + "); the store is damaged");
-        }
-    }
-
-    static String[] strings(String json, String column) {
-        try {
-            return MAPPER.readValue(json, String[].class);
         } catch (JsonProcessingException e) {
             throw new FormatException("feature store column " + column + " holds invalid JSON (" + e.getOriginalMessage() + "); the store is damaged");
         }

@@ -58,7 +58,8 @@ class FeatureStoreTest {
                 for (int f = 0; f < 3; f++) StoreFixtures.writeFeature(w, f, 0);
                 w.stat(1, "skewness", 2.5);
                 w.histogram(1, "activation", new Histogram(new float[] {0.1f, 1f, 10f}, new long[] {5, 7}));
-                w.example(1, new Example(Example.Kind.QUANTILE, 2, 0, 9, 40, new int[] {5, 6}, new String[] {"a", "b"}, new float[] {0.5f, 0.75f}));
+                w.example(1, new Example(Example.Kind.QUANTILE, 2, 0, 9, 40, new int[] {5, 6, 7, 8},
+                        new String[] {"", "\uD83D\uDE42", "é\n", " x"}, new float[] {0.5f, 0.75f, 0f, -1f}));
                 w.logits(1, new LogitTable(LogitTable.Kind.DIRECT, List.of(new LogitEntry(11, "up", 3.5f)), List.of(new LogitEntry(12, "down", -2f))));
                 w.logits(1, new LogitTable(LogitTable.Kind.ABLATION, List.of(), List.of(new LogitEntry(13, "gone", -0.5f))));
                 w.rangeTokens(1, 0, List.of(new TokenStat(101, "alpha1", 4, 0)));
@@ -91,7 +92,8 @@ class FeatureStoreTest {
             assertEquals(3, top.position());
             Example q = fd.quantileExamples().getFirst();
             assertEquals(2, q.group());
-            assertArrayEquals(new float[] {0.5f, 0.75f}, q.acts());
+            assertArrayEquals(new float[] {0.5f, 0.75f, 0f, -1f}, q.acts());
+            assertArrayEquals(new String[] {"", "\uD83D\uDE42", "é\n", " x"}, q.tokens(), "token boundaries survive empty, surrogate-pair and newline tokens");
             assertEquals(2, fd.logits().size());
             LogitTable direct = fd.logits().getFirst();
             assertEquals(LogitTable.Kind.DIRECT, direct.kind());

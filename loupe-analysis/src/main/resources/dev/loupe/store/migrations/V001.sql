@@ -79,8 +79,8 @@ CREATE TABLE examples (
   max_act     REAL NOT NULL,
   token_ids   BLOB NOT NULL,               -- int32 LE [n]
   acts        BLOB NOT NULL,               -- float32 LE [n]
-  tokens_json TEXT NOT NULL,               -- JSON array of the n token strings
-  text        TEXT NOT NULL                -- token strings concatenated, for full-text search
+  text        TEXT NOT NULL,               -- the n token strings concatenated (also what full-text search indexes)
+  token_ends  BLOB NOT NULL                -- int32 LE [n]: end of token i in text, in UTF-16 code units
 );
 CREATE INDEX idx_examples_feature ON examples(run_id, feature, kind, grp, rank);
 
