@@ -63,7 +63,7 @@ public final class ProbeSweep {
                 List<SparseProbeSearch.Result> found = SparseProbeSearch.search(d, split.train(), cand, Math.min(maxK, cand.length), cfg.l2());
                 for (int k : ks) if (k <= found.size()) rows.add(evaluate(d, split, method, found.get(k - 1).units(), cfg.l2()));
             } else {
-                int[] ranking = UnitRanking.rank(d, split.train(), UnitRanking.Method.valueOf(method.name()));
+                int[] ranking = UnitRanking.rank(d, split.train(), UnitRanking.Method.valueOf(method.name()), java.util.Arrays.stream(ks).max().orElse(1));
                 for (int k : ks) rows.add(evaluate(d, split, method, UnitRanking.top(ranking, k), cfg.l2()));
             }
         }

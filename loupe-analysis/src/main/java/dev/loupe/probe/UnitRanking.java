@@ -22,8 +22,11 @@ public final class UnitRanking {
     static final int MI_BINS = 16;
 
     /** All units ordered best first for the method (ties: lower unit index first). */
-    public static int[] rank(ProbeData d, int[] rows, Method method) {
-        if (method == Method.L1_PATH) return L1Path.entryOrder(d, rows, d.units());
+    public static int[] rank(ProbeData d, int[] rows, Method method) { return rank(d, rows, method, d.units()); }
+
+    /** As {@link #rank(ProbeData, int[], Method)} when only the first `needed` places matter (L1_PATH stops early). */
+    public static int[] rank(ProbeData d, int[] rows, Method method, int needed) {
+        if (method == Method.L1_PATH) return L1Path.entryOrder(d, rows, d.units(), needed);
         double[] score = new double[d.units()];
         for (int j = 0; j < d.units(); j++) score[j] = switch (method) {
             case MEAN_DIFF -> meanDifference(d, rows, j);
