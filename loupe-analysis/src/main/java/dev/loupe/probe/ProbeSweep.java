@@ -6,11 +6,15 @@
 // models or dictionaries (ProbeData holds the activations).
 package dev.loupe.probe;
 
+import dev.loupe.store.ProbeResult;
 import dev.loupe.util.ConfigException;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 public final class ProbeSweep {
@@ -63,11 +67,29 @@ public final class ProbeSweep {
                 List<SparseProbeSearch.Result> found = SparseProbeSearch.search(d, split.train(), cand, Math.min(maxK, cand.length), cfg.l2());
                 for (int k : ks) if (k <= found.size()) rows.add(evaluate(d, split, method, found.get(k - 1).units(), cfg.l2()));
             } else {
-                int[] ranking = UnitRanking.rank(d, split.train(), UnitRanking.Method.valueOf(method.name()), java.util.Arrays.stream(ks).max().orElse(1));
+                int[] ranking = UnitRanking.rank(d, split.train(), UnitRanking.Method.valueOf(method.name()), Arrays.stream(ks).max().orElse(1));
                 for (int k : ks) rows.add(evaluate(d, split, method, UnitRanking.top(ranking, k), cfg.l2()));
             }
         }
         return rows;
+    }
+
+    /**
+     * The store's record of a probe row (metrics = test-split metrics under the names accuracy, f1,
+     * mcc, roc_auc, pr_auc). dictionaryId 0 means the units are neurons of the hook.
+     */
+    public static ProbeResult toStoreRecord(Row row, String concept, long modelId, String hook, long dictionaryId) {
+        float[] w = new float[row.weights().length];
+        for (int i = 0; i < w.length; i++) w[i] = (float) row.weights()[i];
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("accuracy", row.test().accuracy());
+        metrics.put("f1", row.test().f1());
+        metrics.put("mcc", row.test().mcc());
+        metrics.put("roc_auc", row.test().rocAuc());
+        metrics.put("pr_auc", row.test().prAuc());
+        return new ProbeResult(0, concept, modelId, hook, dictionaryId,
+                dictionaryId == 0 ? ProbeResult.UnitKind.NEURON : ProbeResult.UnitKind.FEATURE,
+                row.method().name().toLowerCase(), row.units(), w, metrics, "{}");
     }
 
     private static int[] candidates(ProbeData d, int[] train, int screen) {

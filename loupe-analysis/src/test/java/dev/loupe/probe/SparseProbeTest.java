@@ -18,7 +18,7 @@ class SparseProbeTest {
     void searchIsExactForKOneAndSwapLocalForKTwo() {
         ProbeData d = SETTING.superposed();
         int[] rows = IntStream.range(0, 1500).toArray();
-        int[] cand = IntStream.range(0, 10).map(i -> i * 2 + 1).toArray();   // odd units; includes neither or some planted ones
+        int[] cand = IntStream.range(0, 10).map(i -> i * 2 + 1).toArray();   // ten odd units, the first replaced by a planted one
         cand[0] = SETTING.superposedNeurons()[0];
         List<SparseProbeSearch.Result> res = SparseProbeSearch.search(d, rows, cand, 2, 1e-3);
         double bestSingle = Double.POSITIVE_INFINITY, bestPair = Double.POSITIVE_INFINITY;
