@@ -1,11 +1,12 @@
 // L2-regularised, class-balanced logistic regression on a few units, solved by Newton's method
-// (IRLS) with an Armijo line search: deterministic, converges to the unique optimum (the objective
+// (IRLS) with an Armijo line search, or L-BFGS for many units: deterministic, converges to the unique optimum (the objective
 // is strictly convex for l2 > 0). Objective over training rows i, units standardised on the
 // training rows (z = (x - mean) / std):
 //     L(b, w) = sum_i c_i [softplus(s_i) - y_i s_i] + (l2 / 2) |w|^2,   s_i = b + w.z_i,
 // with c_i = 1 / (2 n_{y_i}) so each class carries half the weight (the intercept is not
 // penalised). Matches scikit-learn LogisticRegression(class_weight="balanced", C = 1/(l2 * n))
-// up to that scaling. Not for thousands of units: the Hessian is dense [(k+1), (k+1)].
+// up to that scaling. Up to NEWTON_MAX units the solver is Newton (dense Hessian [(k+1), (k+1)]);
+// above, L-BFGS on the same objective (the "all units" probe of a sweep).
 package dev.loupe.probe;
 
 import dev.loupe.util.ConfigException;
@@ -15,7 +16,7 @@ import java.util.Arrays;
 public final class LogisticRegression {
     private LogisticRegression() {}
 
-    static final int MAX_UNITS = 512;
+    static final int NEWTON_MAX = 256;
 
     /** A fitted probe: weights act on standardised units; loss is the training objective L at the optimum. */
     public record Model(int[] units, double[] mean, double[] std, double[] weights, double bias, double loss) {
@@ -33,16 +34,72 @@ public final class LogisticRegression {
         }
     }
 
-    /** Fits a probe on the given training rows using the given units. */
+    /** Fits a probe on the given training rows using the given units (Newton up to NEWTON_MAX units, else L-BFGS). */
     public static Model fit(ProbeData d, int[] rows, int[] units, double l2) {
-        if (units.length == 0 || units.length > MAX_UNITS)
-            throw new ConfigException("a logistic probe needs 1.." + MAX_UNITS + " units, got " + units.length);
+        return units.length <= NEWTON_MAX ? fitNewton(d, rows, units, l2) : fitLbfgs(d, rows, units, l2);
+    }
+
+    static Model fitNewton(ProbeData d, int[] rows, int[] units, double l2) {
+        checkUnits(units);
         Standardized z = Standardized.of(d, rows, units);
-        int[] y = new int[rows.length];
-        for (int i = 0; i < rows.length; i++) y[i] = d.y()[rows[i]];
+        int[] y = labels(d, rows);
         double[] theta = newton(z.columns(), y, l2);
         return new Model(units.clone(), z.mean(), z.std(), Arrays.copyOfRange(theta, 1, theta.length), theta[0],
                 objective(z.columns(), y, classWeights(y), theta, l2));
+    }
+
+    /**
+     * The same objective minimised by L-BFGS straight from the float rows (no standardised copy, so
+     * memory stays O(units)): s_i = b + sum_j w_j (x_ij - mean_j) / std_j.
+     */
+    static Model fitLbfgs(ProbeData d, int[] rows, int[] units, double l2) {
+        checkUnits(units);
+        int k = units.length, m = rows.length, stride = d.units();
+        if (!(l2 > 0)) throw new ConfigException("L2 strength " + l2 + " must be > 0 (it keeps separable data from diverging)");
+        int[] y = labels(d, rows);
+        double[] c = classWeights(y);
+        double[] mean = new double[k], std = new double[k];
+        for (int r : rows) for (int j = 0; j < k; j++) mean[j] += d.x()[r * stride + units[j]];
+        for (int j = 0; j < k; j++) mean[j] /= m;
+        for (int r : rows) for (int j = 0; j < k; j++) { double v = d.x()[r * stride + units[j]] - mean[j]; std[j] += v * v; }
+        for (int j = 0; j < k; j++) { std[j] = Math.sqrt(std[j] / m); if (!(std[j] > 1e-12)) std[j] = 1; }
+        float[] x = d.x();
+        Lbfgs.Objective f = (theta, g) -> {
+            double shift = theta[0];
+            double[] v = new double[k];                      // weights on raw units
+            for (int j = 0; j < k; j++) { v[j] = theta[j + 1] / std[j]; shift -= v[j] * mean[j]; }
+            Arrays.fill(g, 0);
+            double loss = 0, rsum = 0;
+            double[] raw = new double[k];                    // sum_i r_i x_ij
+            for (int i = 0; i < m; i++) {
+                int base = rows[i] * stride;
+                double s = shift;
+                for (int j = 0; j < k; j++) s += v[j] * x[base + units[j]];
+                loss += c[i] * (softplus(s) - y[i] * s);
+                double r = c[i] * (sigmoid(s) - y[i]);
+                rsum += r;
+                for (int j = 0; j < k; j++) raw[j] += r * x[base + units[j]];
+            }
+            g[0] = rsum;
+            for (int j = 0; j < k; j++) {
+                g[j + 1] = (raw[j] - mean[j] * rsum) / std[j] + l2 * theta[j + 1];
+                loss += 0.5 * l2 * theta[j + 1] * theta[j + 1];
+            }
+            return loss;
+        };
+        double[] theta = new double[k + 1];
+        double loss = Lbfgs.minimise(f, theta, 1e-9, 2000);
+        return new Model(units.clone(), mean, std, Arrays.copyOfRange(theta, 1, k + 1), theta[0], loss);
+    }
+
+    private static void checkUnits(int[] units) {
+        if (units.length == 0) throw new ConfigException("a logistic probe needs at least one unit");
+    }
+
+    private static int[] labels(ProbeData d, int[] rows) {
+        int[] y = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) y[i] = d.y()[rows[i]];
+        return y;
     }
 
     /** Training objective at the optimum for standardised columns [k][m]; used to compare unit sets. */

@@ -41,9 +41,9 @@ public final class ProbeSweep {
     /** One probe: selection method, k, units (in selection order; ascending for OPTIMAL), weights on standardised units, metrics. */
     public record Row(Selection method, int k, int[] units, double[] weights, Metrics train, Metrics test) {}
 
-    /** The k grid of the paper: 1..8, 10, 12, 16, 32, 64, 128, ... below the number of units, then all (at most 512, the dense solver's limit). */
+    /** The k grid of the paper: 1..8, 10, 12, 16, 32, 64, 128, ... below the number of units, then all. */
     public static int[] kGrid(int units) {
-        int cap = Math.min(units, LogisticRegression.MAX_UNITS);
+        int cap = units;
         Set<Integer> ks = new LinkedHashSet<>();
         for (int k : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 10, 12}) if (k < cap) ks.add(k);
         for (int k = 16; k < cap; k *= 2) ks.add(k);
@@ -55,8 +55,7 @@ public final class ProbeSweep {
         ProbeData.Split split = d.splitByGroup(cfg.testFraction(), cfg.seed());
         int[] ks = cfg.ks().length == 0 ? kGrid(d.units()) : cfg.ks();
         for (int k : ks)
-            if (k > Math.min(d.units(), LogisticRegression.MAX_UNITS))
-                throw new ConfigException("probe k " + k + " exceeds the " + d.units() + " units (or the solver's limit of " + LogisticRegression.MAX_UNITS + ")");
+            if (k > d.units()) throw new ConfigException("probe k " + k + " exceeds the " + d.units() + " units");
         List<Row> rows = new ArrayList<>();
         for (Selection method : cfg.methods()) {
             if (method == Selection.OPTIMAL) {

@@ -50,6 +50,22 @@ class LogisticRegressionTest {
             }
     }
 
+    @Test
+    void lbfgsAndNewtonAgreeOnTheSameObjective() {
+        SyntheticProbing.Setting s = SyntheticProbing.generate(2, 40, 25, 12);
+        ProbeData d = s.superposed();
+        int[] rows = new int[d.n()];
+        for (int i = 0; i < rows.length; i++) rows[i] = i;
+        int[] units = {0, 3, 4, 7, 9, 11, s.superposedNeurons()[0], s.superposedNeurons()[1]};
+        units = java.util.Arrays.stream(units).distinct().toArray();
+        LogisticRegression.Model newton = LogisticRegression.fitNewton(d, rows, units, 1e-3);
+        LogisticRegression.Model lbfgs = LogisticRegression.fitLbfgs(d, rows, units, 1e-3);
+        assertEquals(newton.loss(), lbfgs.loss(), 1e-10);
+        assertEquals(newton.bias(), lbfgs.bias(), 1e-5);
+        assertArrayEquals(newton.weights(), lbfgs.weights(), 1e-5);
+        assertEquals(newton.logit(d, 17), lbfgs.logit(d, 17), 1e-5);
+    }
+
     /** sum_i c_i [log(1 + e^s) - y s] + l2/2 |w|^2 with c_i = 1/(2 n_class), s on standardised x (mean/std from the model). */
     private static double objective(ProbeData d, LogisticRegression.Model m, double[] theta, double l2) {
         int pos = 0;

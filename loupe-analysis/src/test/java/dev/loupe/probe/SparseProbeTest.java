@@ -70,6 +70,8 @@ class SparseProbeTest {
     void kGridFollowsThePaper() {
         assertArrayEquals(new int[] {1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 32, 64, 100}, ProbeSweep.kGrid(100));
         assertArrayEquals(new int[] {1, 2, 3, 4, 5}, ProbeSweep.kGrid(5));
-        assertEquals(512, ProbeSweep.kGrid(4096)[ProbeSweep.kGrid(4096).length - 1]);
+        int[] big = ProbeSweep.kGrid(4096);
+        assertEquals(4096, big[big.length - 1]);
+        assertEquals(2048, big[big.length - 2]);
     }
 }
