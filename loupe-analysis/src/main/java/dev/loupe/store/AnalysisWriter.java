@@ -30,8 +30,8 @@ public final class AnalysisWriter implements AutoCloseable {
     static final int BATCH_ROWS = 5_000;
     private static final List<String> RUN_TABLES = List.of("features", "feature_stats", "examples", "histograms", "logits",
             "token_stats", "range_tokens", "neighbours");
-    /** Runs being written by writers open in this JVM (their pid is ours, so pid liveness cannot tell). */
-    private static final Set<Long> ACTIVE = ConcurrentHashMap.newKeySet();
+    /** Runs (store file + run id) being written by writers open in this JVM: their pid is ours, so pid liveness cannot tell. */
+    private static final Set<String> ACTIVE = ConcurrentHashMap.newKeySet();
 
     private final Path path;
     private final Connection conn;
@@ -79,7 +79,7 @@ public final class AnalysisWriter implements AutoCloseable {
                 }
                 return store.longQuery("SELECT last_insert_rowid()");
             });
-            ACTIVE.add(runId);
+            ACTIVE.add(activeKey(path, runId));
             return new AnalysisWriter(path, c, dict, runId, batchRows);
         } catch (SQLException e) {
             closeQuietly(c);
@@ -169,7 +169,7 @@ public final class AnalysisWriter implements AutoCloseable {
             exec("COMMIT");
             inTransaction = false;
             finished = true;
-            ACTIVE.remove(runId);
+            ACTIVE.remove(activeKey(path, runId));
         } catch (SQLException e) {
             rollbackQuietly();
             throw StoreFiles.fail(path, "commit analysis of " + dict.name(), e);
@@ -193,15 +193,17 @@ public final class AnalysisWriter implements AutoCloseable {
                 rollbackQuietly();
                 try {
                     exec("BEGIN IMMEDIATE");
+                    inTransaction = true;
                     purgeRun(conn, runId);
                     exec("COMMIT");
+                    inTransaction = false;
                 } catch (SQLException e) {
                     rollbackQuietly();   // e.g. the connection is gone: the run stays 'writing' and is removed later
                 }
             }
         } finally {
             finished = true;
-            ACTIVE.remove(runId);
+            ACTIVE.remove(activeKey(path, runId));
             for (PreparedStatement ps : statements) try { ps.close(); } catch (SQLException ignored) { /* closing anyway */ }
             closeQuietly(conn);
         }
@@ -282,27 +284,31 @@ public final class AnalysisWriter implements AutoCloseable {
 
     /** Deletes runs of this dictionary left 'writing' by dead writers, and every superseded run. */
     private static void cleanUp(Connection c, Path path, DictionaryInfo dict) throws SQLException {
-        List<long[]> stale = new ArrayList<>();
+        List<Long> stale = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT run_id, writer_pid, writer_started, started_at FROM analysis_runs WHERE dictionary_id = ? AND status = 'writing'")) {
             ps.setLong(1, dict.id());
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
                     long run = r.getLong(1), pid = r.getLong(2);
-                    if (writerAlive(run, pid, r.getString(3)))
+                    if (writerAlive(path, run, pid, r.getString(3)))
                         throw new LoupeException("dictionary " + dict.name() + " in " + path + " is being analysed by process " + pid + " (since "
                                 + r.getString(4) + "); wait for it to finish or stop it, then retry");
-                    stale.add(new long[] {run});
+                    stale.add(run);
                 }
             }
         }
-        for (long[] run : stale) purgeRun(c, run[0]);
+        for (long run : stale) purgeRun(c, run);
         purgeSuperseded(c);
     }
 
-    private static boolean writerAlive(long runId, long pid, String started) {
+    private static String activeKey(Path path, long runId) {
+        return path.toAbsolutePath().normalize() + "#" + runId;
+    }
+
+    private static boolean writerAlive(Path path, long runId, long pid, String started) {
         ProcessHandle self = ProcessHandle.current();
-        if (pid == self.pid()) return ACTIVE.contains(runId);
+        if (pid == self.pid()) return ACTIVE.contains(activeKey(path, runId));
         return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(AnalysisWriter::startInstant)
                 .map(s -> s.equals(started)).orElse(false);
     }
