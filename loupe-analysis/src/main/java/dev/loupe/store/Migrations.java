@@ -63,29 +63,34 @@ final class Migrations {
     }
 
     /** Fails when the store was written by a newer Loupe (its schema is unknown to this code). */
-    static void checkNotNewer(int version, Path path) {
-        if (version > LATEST)
+    static void checkNotNewer(int version, Path path) { checkNotNewer(version, LATEST, path); }
+
+    private static void checkNotNewer(int version, int latest, Path path) {
+        if (version > latest)
             throw new FormatException("feature store " + path + " has schema version " + version + " but this Loupe reads up to "
-                    + LATEST + "; it was written by a newer Loupe, upgrade Loupe to open it");
+                    + latest + "; it was written by a newer Loupe, upgrade Loupe to open it");
     }
 
     /** Brings a read-write store to LATEST inside one immediate transaction; returns the version now. */
-    static int migrate(Connection c, Path path) throws SQLException {
+    static int migrate(Connection c, Path path) throws SQLException { return migrate(c, path, SCRIPTS); }
+
+    /** As {@link #migrate(Connection, Path)} with an explicit script list (scripts.get(v - 1) creates version v). */
+    static int migrate(Connection c, Path path, List<String> scripts) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.executeUpdate("BEGIN IMMEDIATE");
             try {
                 int v = version(c, path);      // re-read under the write lock: another process may have migrated
-                checkNotNewer(v, path);
+                checkNotNewer(v, scripts.size(), path);
                 if (v == 0) {
                     s.executeUpdate("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
                     s.executeUpdate("PRAGMA application_id = " + APPLICATION_ID);
                 }
-                for (int next = v + 1; next <= LATEST; next++) {
-                    s.executeUpdate(SCRIPTS.get(next - 1));
+                for (int next = v + 1; next <= scripts.size(); next++) {
+                    s.executeUpdate(scripts.get(next - 1));
                     s.executeUpdate("INSERT INTO schema_version(version, applied_at) VALUES (" + next + ", '" + Instant.now() + "')");
                 }
                 s.executeUpdate("COMMIT");
-                return LATEST;
+                return scripts.size();
             } catch (SQLException | RuntimeException e) {
                 try { s.executeUpdate("ROLLBACK"); } catch (SQLException ignored) { /* the failure below is the one to report */ }
                 throw e;
