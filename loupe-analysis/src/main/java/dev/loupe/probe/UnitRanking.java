@@ -26,15 +26,12 @@ public final class UnitRanking {
 
     /** As {@link #rank(ProbeData, int[], Method)} when only the first `needed` places matter (L1_PATH stops early). */
     public static int[] rank(ProbeData d, int[] rows, Method method, int needed) {
-        if (method == Method.L1_PATH) return L1Path.entryOrder(d, rows, d.units(), needed);
-        double[] score = new double[d.units()];
-        for (int j = 0; j < d.units(); j++) score[j] = switch (method) {
-            case MEAN_DIFF -> meanDifference(d, rows, j);
-            case F_STAT -> fStatistic(d, rows, j);
-            case MUTUAL_INFO -> mutualInformation(d, rows, j, MI_BINS);
-            case L1_PATH -> throw new AssertionError();
+        return switch (method) {
+            case MEAN_DIFF -> order(meanDifferences(d, rows));
+            case F_STAT -> order(fStatistics(d, rows));
+            case MUTUAL_INFO -> order(mutualInformation(d, rows, MI_BINS));
+            case L1_PATH -> L1Path.entryOrder(d, rows, d.units(), needed);
         };
-        return order(score);
     }
 
     static int[] order(double[] score) {
@@ -43,55 +40,80 @@ public final class UnitRanking {
                 .mapToInt(Integer::intValue).toArray();
     }
 
-    static double meanDifference(ProbeData d, int[] rows, int unit) {
-        double[] sum = new double[2];
-        long[] cnt = new long[2];
-        for (int r : rows) { sum[d.y()[r]] += d.get(r, unit); cnt[d.y()[r]]++; }
-        requireBoth(cnt);
-        return Math.abs(sum[1] / cnt[1] - sum[0] / cnt[0]);
+    /** Per-class sums [2][units], sums of squares [2][units] and counts [2], in one row-major pass over the rows. */
+    private record ClassSums(double[][] sum, double[][] sumSq, long[] count) {
+        static ClassSums of(ProbeData d, int[] rows) {
+            int u = d.units();
+            double[][] sum = new double[2][u], sumSq = new double[2][u];
+            long[] cnt = new long[2];
+            for (int r : rows) {
+                int c = d.y()[r], base = r * u;
+                double[] s = sum[c], q = sumSq[c];
+                for (int j = 0; j < u; j++) { double v = d.x()[base + j]; s[j] += v; q[j] += v * v; }
+                cnt[c]++;
+            }
+            if (cnt[0] == 0 || cnt[1] == 0) throw new ConfigException("training rows hold only one class; feature selection needs both");
+            return new ClassSums(sum, sumSq, cnt);
+        }
     }
 
-    static double fStatistic(ProbeData d, int[] rows, int unit) {
-        double[] sum = new double[2];
-        long[] cnt = new long[2];
-        for (int r : rows) { sum[d.y()[r]] += d.get(r, unit); cnt[d.y()[r]]++; }
-        requireBoth(cnt);
-        double[] mean = {sum[0] / cnt[0], sum[1] / cnt[1]};
-        double grand = (sum[0] + sum[1]) / rows.length;
-        double between = cnt[0] * sq(mean[0] - grand) + cnt[1] * sq(mean[1] - grand);
-        double within = 0;
-        for (int r : rows) within += sq(d.get(r, unit) - mean[d.y()[r]]);
+    static double[] meanDifferences(ProbeData d, int[] rows) {
+        ClassSums cs = ClassSums.of(d, rows);
+        double[] out = new double[d.units()];
+        for (int j = 0; j < out.length; j++) out[j] = Math.abs(cs.sum()[1][j] / cs.count()[1] - cs.sum()[0][j] / cs.count()[0]);
+        return out;
+    }
+
+    static double[] fStatistics(ProbeData d, int[] rows) {
         if (rows.length <= 2) throw new ConfigException("the F statistic needs more than 2 training rows");
-        if (within == 0) return between == 0 ? 0 : Double.POSITIVE_INFINITY;
-        return between / (within / (rows.length - 2));
+        ClassSums cs = ClassSums.of(d, rows);
+        double[] out = new double[d.units()];
+        for (int j = 0; j < out.length; j++) {
+            double grand = (cs.sum()[0][j] + cs.sum()[1][j]) / rows.length, between = 0, within = 0, scale = 0;
+            for (int c = 0; c < 2; c++) {
+                double n = cs.count()[c], mean = cs.sum()[c][j] / n;
+                between += n * (mean - grand) * (mean - grand);
+                within += cs.sumSq()[c][j] - n * mean * mean;
+                scale += cs.sumSq()[c][j];
+            }
+            if (within <= 1e-12 * scale) out[j] = between == 0 ? 0 : Double.POSITIVE_INFINITY;   // zero within-class spread, up to rounding
+            else out[j] = between / (within / (rows.length - 2));
+        }
+        return out;
     }
 
-    static double mutualInformation(ProbeData d, int[] rows, int unit, int bins) {
-        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (int r : rows) { lo = Math.min(lo, d.get(r, unit)); hi = Math.max(hi, d.get(r, unit)); }
-        if (hi == lo) return 0;
-        long[][] joint = new long[bins][2];
+    static double[] mutualInformation(ProbeData d, int[] rows, int bins) {
+        int u = d.units();
+        double[] lo = new double[u], hi = new double[u];
+        Arrays.fill(lo, Double.POSITIVE_INFINITY);
+        Arrays.fill(hi, Double.NEGATIVE_INFINITY);
+        for (int r : rows)
+            for (int j = 0; j < u; j++) { double v = d.x()[r * u + j]; lo[j] = Math.min(lo[j], v); hi[j] = Math.max(hi[j], v); }
+        long[] joint = new long[u * bins * 2];            // [unit, bin, class]
+        long[] py = new long[2];
         for (int r : rows) {
-            int b = (int) Math.min(bins - 1, Math.floor((d.get(r, unit) - lo) / (hi - lo) * bins));
-            joint[b][d.y()[r]]++;
+            int c = d.y()[r];
+            py[c]++;
+            for (int j = 0; j < u; j++) {
+                if (hi[j] == lo[j]) continue;
+                int b = (int) Math.min(bins - 1, Math.floor((d.x()[r * u + j] - lo[j]) / (hi[j] - lo[j]) * bins));
+                joint[(j * bins + b) * 2 + c]++;
+            }
         }
         double n = rows.length;
-        long[] py = new long[2];
-        for (long[] row : joint) { py[0] += row[0]; py[1] += row[1]; }
-        double mi = 0;
-        for (long[] row : joint) {
-            long pb = row[0] + row[1];
-            for (int c = 0; c < 2; c++)
-                if (row[c] > 0) mi += row[c] / n * Math.log(row[c] * n / ((double) pb * py[c]));
+        double[] out = new double[u];
+        for (int j = 0; j < u; j++) {
+            if (hi[j] == lo[j]) continue;                 // constant unit: no information
+            double mi = 0;
+            for (int b = 0; b < bins; b++) {
+                long n0 = joint[(j * bins + b) * 2], n1 = joint[(j * bins + b) * 2 + 1], pb = n0 + n1;
+                if (n0 > 0) mi += n0 / n * Math.log(n0 * n / ((double) pb * py[0]));
+                if (n1 > 0) mi += n1 / n * Math.log(n1 * n / ((double) pb * py[1]));
+            }
+            out[j] = mi;
         }
-        return mi;
+        return out;
     }
-
-    private static void requireBoth(long[] cnt) {
-        if (cnt[0] == 0 || cnt[1] == 0) throw new ConfigException("training rows hold only one class; feature selection needs both");
-    }
-
-    private static double sq(double v) { return v * v; }
 
     /** Top-k prefix of a ranking, as a fresh array. */
     static int[] top(int[] ranking, int k) { return Arrays.copyOf(ranking, Math.min(k, ranking.length)); }

@@ -22,21 +22,21 @@ class UnitRankingTest {
     @Test
     void meanDifferenceAndFStatistic() {
         ProbeData d = column(new float[] {1, 2, 3, 4, 5, 6}, new int[] {0, 0, 0, 1, 1, 1});
-        assertEquals(3.0, UnitRanking.meanDifference(d, all(6), 0), 1e-12);
+        assertEquals(3.0, UnitRanking.meanDifferences(d, all(6))[0], 1e-12);
         // means 2 and 5, grand 3.5: between = 3*1.5^2 * 2 = 13.5 (1 df); within = 2 + 2 = 4 (4 df)
-        assertEquals(13.5, UnitRanking.fStatistic(d, all(6), 0), 1e-12);
+        assertEquals(13.5, UnitRanking.fStatistics(d, all(6))[0], 1e-12);
         ProbeData separated = column(new float[] {0, 0, 1, 1}, new int[] {0, 0, 1, 1});
-        assertEquals(Double.POSITIVE_INFINITY, UnitRanking.fStatistic(separated, all(4), 0));
+        assertEquals(Double.POSITIVE_INFINITY, UnitRanking.fStatistics(separated, all(4))[0]);
     }
 
     @Test
     void mutualInformationInNats() {
-        assertEquals(Math.log(2), UnitRanking.mutualInformation(column(new float[] {0, 0, 1, 1}, new int[] {0, 0, 1, 1}), all(4), 0, 16), 1e-12);
-        assertEquals(0.0, UnitRanking.mutualInformation(column(new float[] {0, 1, 0, 1}, new int[] {0, 0, 1, 1}), all(4), 0, 2), 1e-12);
+        assertEquals(Math.log(2), UnitRanking.mutualInformation(column(new float[] {0, 0, 1, 1}, new int[] {0, 0, 1, 1}), all(4), 16)[0], 1e-12);
+        assertEquals(0.0, UnitRanking.mutualInformation(column(new float[] {0, 1, 0, 1}, new int[] {0, 0, 1, 1}), all(4), 2)[0], 1e-12);
         // joint counts: bin0 {y0: 2, y1: 1}, bin1 {y1: 1}; I = .5 ln(4/3) + .25 ln(2/3) + .25 ln 2
         double expected = 0.5 * Math.log(4.0 / 3) + 0.25 * Math.log(2.0 / 3) + 0.25 * Math.log(2);
-        assertEquals(expected, UnitRanking.mutualInformation(column(new float[] {0, 0, 0, 1}, new int[] {0, 0, 1, 1}), all(4), 0, 2), 1e-12);
-        assertEquals(0.0, UnitRanking.mutualInformation(column(new float[] {3, 3, 3, 3}, new int[] {0, 0, 1, 1}), all(4), 0, 2));
+        assertEquals(expected, UnitRanking.mutualInformation(column(new float[] {0, 0, 0, 1}, new int[] {0, 0, 1, 1}), all(4), 2)[0], 1e-12);
+        assertEquals(0.0, UnitRanking.mutualInformation(column(new float[] {3, 3, 3, 3}, new int[] {0, 0, 1, 1}), all(4), 2)[0]);
     }
 
     @Test
