@@ -154,6 +154,12 @@ public final class FeatureStore implements AutoCloseable {
         return read("find dictionary", () -> dictionariesWhere("name = ?", name).stream().findFirst());
     }
 
+    /** The dictionary with this name; fails with a message listing the names in the store when there is none. */
+    public DictionaryInfo requireDictionary(String name) {
+        return dictionary(name).orElseThrow(() -> new ConfigException("no dictionary named '" + name + "' in feature store " + path + "; it has "
+                + (dictionaries().isEmpty() ? "none (run `loupe analyze` first)" : String.join(", ", dictionaries().stream().map(DictionaryInfo::name).toList()))));
+    }
+
     /** The dictionary with this id; fails with a clear message when there is none. */
     public DictionaryInfo dictionary(long id) {
         return read("find dictionary", () -> dictionariesWhere("dictionary_id = ?", id).stream().findFirst()

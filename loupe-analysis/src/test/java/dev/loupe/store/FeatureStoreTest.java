@@ -44,6 +44,9 @@ class FeatureStoreTest {
                     () -> s.putDictionary(DictionaryInfo.of("sae-a", model, "blocks.0.hook_resid_post", "standard", 4, 16)));
             assertTrue(e.getMessage().contains("another name"), e.getMessage());
             assertThrows(ConfigException.class, () -> s.putDictionary(DictionaryInfo.of("x", 42, "h", "standard", 4, 4)));
+            assertEquals(d, s.requireDictionary("sae-a").id());
+            ConfigException missing = assertThrows(ConfigException.class, () -> s.requireDictionary("sae-z"));
+            assertTrue(missing.getMessage().contains("'sae-z'") && missing.getMessage().contains("it has sae-a"), missing.getMessage());
         }
     }
 
