@@ -17,10 +17,14 @@ import java.util.Set;
  * previous one's result. Not thread-safe: register and run from one thread.
  */
 public final class Hooks {
+    private final List<String> ordered;
     private final Set<String> valid;
     private final Map<String, List<Hook>> byName = new HashMap<>();
 
-    Hooks(Set<String> validNames) { this.valid = validNames; }
+    Hooks(List<String> names) {
+        this.ordered = List.copyOf(names);
+        this.valid = Set.copyOf(names);
+    }
 
     /** Registers {@code hook} at {@code name}; unknown names are a {@link ConfigException} listing valid ones. */
     public HookHandle add(String name, Hook hook) {
@@ -33,11 +37,26 @@ public final class Hooks {
         };
     }
 
-    void checkName(String name) {
+    /** Throws a {@link ConfigException} listing some valid names unless {@code name} is a hook point. */
+    public void checkName(String name) {
         if (valid.contains(name)) return;
-        List<String> some = valid.stream().sorted().limit(6).toList();
-        throw new ConfigException("unknown hook point '" + name + "'; valid names look like " + String.join(", ", some)
-                + " (" + valid.size() + " in all; list them with Transformer.hookNames())");
+        List<String> closest = ordered.stream()
+                .sorted(java.util.Comparator.comparingInt((String v) -> editDistance(name, v))).limit(3).toList();
+        throw new ConfigException("unknown hook point '" + name + "'; closest: " + String.join(", ", closest)
+                + "; names look like " + String.join(", ", ordered.subList(0, Math.min(3, ordered.size())))
+                + " (" + ordered.size() + " in all: Transformer.hookNames(), or --hooks all)");
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++)
+                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            int[] t = prev; prev = cur; cur = t;
+        }
+        return prev[b.length()];
     }
 
     public boolean has(String name) { return !byName.isEmpty() && byName.containsKey(name); }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +77,7 @@ public final class Transformer {
         names.add(lnFinal.hookScale);
         names.add(lnFinal.hookNormalized);
         hookNames = List.copyOf(names);
-        hooks = new Hooks(Collections.unmodifiableSet(new HashSet<>(names)));
+        hooks = new Hooks(names);
     }
 
     /**
@@ -180,10 +179,11 @@ public final class Transformer {
 
     /**
      * Forward pass recording copies of the named hooks. Stops after the last block any name needs;
-     * the cache then has no logits (names under {@code ln_final} need the whole model).
+     * the cache then has no logits (names under {@code ln_final} need the whole model). With no names
+     * at all it runs the whole model.
      */
     public ActivationCache runWithCache(int[][] tokens, Collection<String> names) {
-        int stop = -1;
+        int stop = names.isEmpty() ? cfg.nLayers() : -1;
         for (String n : names) {
             hooks.checkName(n);
             stop = Math.max(stop, layerOf(n));

@@ -144,7 +144,7 @@ class ModelBehaviourTest {
         assertEquals(1, calls.get(), "closed hook must not fire");
         assertTrue(m.hooks().isEmpty());
         ConfigException e = assertThrows(ConfigException.class, () -> m.addHook("blocks.0.hook_resid_mid_typo", (a, c) -> a));
-        assertTrue(e.getMessage().contains("blocks.0.hook_resid_mid_typo") && e.getMessage().contains("valid"), e.getMessage());
+        assertTrue(e.getMessage().contains("blocks.0.hook_resid_mid_typo") && e.getMessage().contains("closest: blocks.0.hook_resid_mid,"), e.getMessage());
         assertThrows(ConfigException.class, () -> m.runWithHooks(tokens, Map.of("blocks.0.attn.hook_q", (a, c) -> new Tensor(new float[3], 3))));
         assertTrue(m.hooks().isEmpty(), "runWithHooks removes its hooks even when the forward fails");
         assertThrows(LoupeException.class, () -> m.forward(randomTokens(1, 65, m.config().vocab(), 1)));
