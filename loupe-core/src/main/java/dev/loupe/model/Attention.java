@@ -20,6 +20,7 @@ import dev.loupe.tensor.Tensor;
  * all heads when one of those two hooks is registered; otherwise one head's block at a time.
  */
 final class Attention {
+    private static final int QUERY_TILE = 64;
     final TransformerConfig cfg;
     final int layer;
     final Tensor wQ, wK, wV, wO;      // [d_model, H·Dh], [d_model, Hkv·Dh] ×2, [H·Dh, d_model]
@@ -73,42 +74,44 @@ final class Attention {
         }
 
         float[] z = new float[rows * qDim];                                      // [B, S, H, Dh]
+        final float[] K = keys, V = vals;
+        final int Tf = T, kvS = kvStride, ST = S * T, group = H / Hkv, start = st.startPos();
+        final float scale = (float) cfg.attnScale();
+        final float[] qd = q.data();
         Gemm g = Kernels.gemm();
-        float scale = (float) cfg.attnScale();
-        int group = H / Hkv, ST = S * T;
+        // One (batch, head) pair per index: scores = q_h·k_kv(h)ᵀ·scale [S, T] → causal softmax → z_h = pattern·v_kv(h).
         if (st.hooks().has(hookScores) || st.hooks().has(hookPattern)) {
-            Tensor scores = new Tensor(new float[B * H * ST], B, H, S, T);
-            for (int b = 0; b < B; b++) {
-                for (int h = 0; h < H; h++) {
-                    int off = (b * H + h) * ST;
-                    g.sgemm(false, true, S, T, Dh, scale, q.data(), b * S * qDim + h * Dh, qDim,
-                            keys, b * kvStride + (h / group) * Dh, kvDim, 0f, scores.data(), off, T);
-                    Ops.causalMask(scores.data(), off, S, T, st.startPos());
-                }
-            }
-            scores = st.hooks().fire(hookScores, scores, layer, B, S, st.startPos());
-            Tensor pattern = new Tensor(new float[B * H * ST], B, H, S, T);
-            for (int bh = 0; bh < B * H; bh++) {
-                Ops.causalSoftmax(scores.data(), bh * ST, pattern.data(), bh * ST, S, T, st.startPos(), false);
-            }
-            pattern = st.hooks().fire(hookPattern, pattern, layer, B, S, st.startPos());
-            for (int b = 0; b < B; b++) {
-                for (int h = 0; h < H; h++) {
-                    g.sgemm(false, false, S, Dh, T, 1f, pattern.data(), (b * H + h) * ST, T,
-                            vals, b * kvStride + (h / group) * Dh, kvDim, 0f, z, b * S * qDim + h * Dh, qDim);
-                }
-            }
+            float[] sc = new float[B * H * ST];
+            Ops.forRows(B * H, bh -> {
+                int b = bh / H, h = bh % H;
+                g.sgemm(false, true, S, Tf, Dh, scale, qd, b * S * qDim + h * Dh, qDim,
+                        K, b * kvS + (h / group) * Dh, kvDim, 0f, sc, bh * ST, Tf);
+                Ops.causalMask(sc, bh * ST, S, Tf, start);
+            });
+            Tensor scores = st.hooks().fire(hookScores, new Tensor(sc, B, H, S, T), layer, B, S, start);
+            float[] pat = new float[B * H * ST];
+            Ops.forRows(B * H, bh -> Ops.causalSoftmax(scores.data(), bh * ST, pat, bh * ST, S, Tf, start, false));
+            Tensor pattern = st.hooks().fire(hookPattern, new Tensor(pat, B, H, S, T), layer, B, S, start);
+            Ops.forRows(B * H, bh -> {
+                int b = bh / H, h = bh % H;
+                g.sgemm(false, false, S, Dh, Tf, 1f, pattern.data(), bh * ST, Tf,
+                        V, b * kvS + (h / group) * Dh, kvDim, 0f, z, b * S * qDim + h * Dh, qDim);
+            });
         } else {
-            float[] block = new float[ST];                                       // one head's [S, T]
-            for (int b = 0; b < B; b++) {
-                for (int h = 0; h < H; h++) {
-                    int kvOff = b * kvStride + (h / group) * Dh;
-                    g.sgemm(false, true, S, T, Dh, scale, q.data(), b * S * qDim + h * Dh, qDim,
-                            keys, kvOff, kvDim, 0f, block, 0, T);
-                    Ops.causalSoftmax(block, 0, block, 0, S, T, st.startPos(), false);
-                    g.sgemm(false, false, S, Dh, T, 1f, block, 0, T, vals, kvOff, kvDim, 0f, z, b * S * qDim + h * Dh, qDim);
+            // Query rows in tiles of QUERY_TILE, each against only the keys it can see: skips the
+            // masked upper triangle, about half the attention work of a long prefill.
+            Ops.forRange(B * H, (from, to) -> {
+                float[] block = new float[Math.min(S, QUERY_TILE) * Tf];          // this chunk's scratch
+                for (int bh = from; bh < to; bh++) {
+                    int b = bh / H, h = bh % H, kvOff = b * kvS + (h / group) * Dh, qzOff = b * S * qDim + h * Dh;
+                    for (int i0 = 0; i0 < S; i0 += QUERY_TILE) {
+                        int n = Math.min(S, i0 + QUERY_TILE) - i0, tv = Math.min(Tf, start + i0 + n);
+                        g.sgemm(false, true, n, tv, Dh, scale, qd, qzOff + i0 * qDim, qDim, K, kvOff, kvDim, 0f, block, 0, tv);
+                        Ops.causalSoftmax(block, 0, block, 0, n, tv, start + i0, false);
+                        g.sgemm(false, false, n, Dh, tv, 1f, block, 0, tv, V, kvOff, kvDim, 0f, z, qzOff + i0 * qDim, qDim);
+                    }
                 }
-            }
+            });
         }
         Tensor zt = st.fire(hookZ, layer, new Tensor(z, rows, qDim), S, H, Dh);
         return Linear.apply(zt, wO, bO);

@@ -179,6 +179,31 @@ class ModelBehaviourTest {
         assertEquals(12, cache.length());
     }
 
+    /** Sequences longer than the attention query tile, with and without hooks, and cached in uneven chunks. */
+    @Test
+    void longSequencesAcrossQueryTiles() {
+        TransformerConfig c = TransformerConfig.builder().name("rand").nLayers(2).dModel(32).nHeads(4).nKvHeads(2).vocab(50).nCtx(300)
+                .normalization(TransformerConfig.Normalization.RMS_NORM).positional(TransformerConfig.Positional.ROTARY)
+                .gatedMlp(true).act(TransformerConfig.Activation.SILU).qkvBias(false).attnOutBias(false).mlpBias(false).build();
+        Transformer m = RandomInit.model(c, 3);
+        int[][] tokens = randomTokens(2, 203, c.vocab(), 4);
+        Tensor plain = m.forward(tokens);
+        ActivationCache hooked = m.runWithCache(tokens, List.of("ln_final.hook_scale", "blocks.1.attn.hook_pattern"));
+        FixtureForwardTest.assertClose("tiled vs full-score attention", hooked.logits().data(), plain.data());
+        KvCache cache = m.newCache(2);
+        int V = c.vocab();
+        int[] cuts = {0, 70, 71, 203};
+        for (int i = 0; i + 1 < cuts.length; i++) {
+            int from = cuts[i], to = cuts[i + 1];
+            int[][] chunk = {java.util.Arrays.copyOfRange(tokens[0], from, to), java.util.Arrays.copyOfRange(tokens[1], from, to)};
+            Tensor part = m.forward(chunk, cache);
+            for (int b = 0; b < 2; b++) {
+                float[] e = java.util.Arrays.copyOfRange(plain.data(), (b * 203 + from) * V, (b * 203 + to) * V);
+                FixtureForwardTest.assertClose("cached " + from + ".." + to, e, slice(part, b));
+            }
+        }
+    }
+
     @Test
     void cachedGenerationEqualsRecompute() {
         Transformer m = load("llama-tiny-gqa");

@@ -6,6 +6,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ops against hand-computed values and independent float64 formulas. */
 class OpsTest {
@@ -34,6 +35,17 @@ class OpsTest {
             double ref = 2 / Math.sqrt(Math.PI) * s * h / 3;
             assertEquals(ref, Ops.erf(x), 1e-12, "erf(" + x + ")");
         }
+    }
+
+    @Test
+    void erfTableAgreesWithSeriesEverywhere() {
+        Random r = new Random(4);
+        double worst = 0;
+        for (int i = 0; i < 200_000; i++) {
+            double x = (r.nextDouble() * 2 - 1) * 6.5;
+            worst = Math.max(worst, Math.abs(Ops.erf(x) - Ops.erfSeries(x)));
+        }
+        assertTrue(worst < 1e-14, "max |erf − series| = " + worst);
     }
 
     @Test
