@@ -1,7 +1,7 @@
 package dev.loupe.model;
 
 /**
- * Where a hook fires: the hook point {@code name}, its {@code layer} (−1 outside blocks), the batch
+ * Where a hook fires: the hook point {@code name}, its {@code layer} (−1 for the embeddings, n_layers for {@code ln_final}), the batch
  * size, the number of new positions in this call and the absolute position of the first one
  * ({@code startPos} &gt; 0 during cached generation).
  */

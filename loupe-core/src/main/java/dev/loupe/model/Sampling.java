@@ -41,18 +41,26 @@ public record Sampling(boolean greedy, double temperature, double topP, long see
             double[] p = new double[vocab];
             double sum = 0;
             for (int v = 0; v < vocab; v++) { p[v] = Math.exp((logits[off + v] - max) / s.temperature); sum += p[v]; }
+            for (int v = 0; v < vocab; v++) p[v] /= sum;
+            if (s.topP >= 1) return draw(p, null, vocab, 1.0);
             Integer[] order = new Integer[vocab];
-            for (int v = 0; v < vocab; v++) { order[v] = v; p[v] /= sum; }
+            for (int v = 0; v < vocab; v++) order[v] = v;
             Arrays.sort(order, (a, b) -> p[b] != p[a] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
             int keep = 0;
             double mass = 0;
             while (keep < vocab && (keep == 0 || mass < s.topP)) mass += p[order[keep++]];
+            return draw(p, order, keep, mass);
+        }
+
+        /** Draws from the first n entries of {@code order} (identity when null) with total mass {@code mass}. */
+        private int draw(double[] p, Integer[] order, int n, double mass) {
             double u = rng.nextDouble() * mass, acc = 0;
-            for (int i = 0; i < keep; i++) {
-                acc += p[order[i]];
-                if (u < acc) return order[i];
+            for (int i = 0; i < n; i++) {
+                int id = order == null ? i : order[i];
+                acc += p[id];
+                if (u < acc) return id;
             }
-            return order[keep - 1];
+            return order == null ? n - 1 : order[n - 1];
         }
     }
 

@@ -50,6 +50,9 @@ public final class HfConfig {
 
     public boolean has(String key) { JsonNode n = root.get(key); return n != null && !n.isNull(); }
 
+    /** True when the key is present with the value {@code null} (which HF distinguishes from absent for some keys). */
+    public boolean isExplicitNull(String key) { JsonNode n = root.get(key); return n != null && n.isNull(); }
+
     private JsonNode need(String key) {
         if (!has(key)) throw new ConfigException(file + ": required key '" + key + "' is missing");
         return root.get(key);

@@ -27,9 +27,12 @@ final class Llama implements HfArchitecture {
         if (heads <= 0) throw new ConfigException(c.file() + ": num_attention_heads must be > 0");
         c.requireAbsent("rope_scaling", "only the default RoPE is implemented");
         int nCtx = c.getInt("max_position_embeddings", qwen2 ? 32768 : 2048);
-        boolean window = qwen2 ? c.getBool("use_sliding_window", false) : c.has("sliding_window");
         // Sliding-window attention equals full attention up to the window: cap the context there.
-        if (window) nCtx = Math.min(nCtx, c.getInt("sliding_window", nCtx));
+        // Window: Qwen2 only with use_sliding_window; Mistral defaults to 4096 when the key is absent.
+        boolean mistral = "mistral".equals(c.getString("model_type", "")) || "MistralForCausalLM".equals(c.architecture());
+        int dfltWindow = mistral && !c.isExplicitNull("sliding_window") ? 4096 : Integer.MAX_VALUE;
+        boolean window = qwen2 ? c.getBool("use_sliding_window", false) : true;
+        if (window) nCtx = Math.min(nCtx, c.getInt("sliding_window", dfltWindow));
         boolean attnBias = c.getBool("attention_bias", false), mlpBias = c.getBool("mlp_bias", false);
         return TransformerConfig.builder()
                 .name(qwen2 ? "Qwen2ForCausalLM" : "LlamaForCausalLM")
