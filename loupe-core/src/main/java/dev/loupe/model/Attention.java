@@ -90,7 +90,7 @@ final class Attention {
             });
             Tensor scores = st.hooks().fire(hookScores, new Tensor(sc, B, H, S, T), layer, B, S, start);
             float[] pat = new float[B * H * ST];
-            Ops.forRows(B * H, bh -> Ops.causalSoftmax(scores.data(), bh * ST, pat, bh * ST, S, Tf, start, false));
+            Ops.forRows(B * H, bh -> Ops.causalSoftmax(scores.data(), bh * ST, pat, bh * ST, S, Tf, start));
             Tensor pattern = st.hooks().fire(hookPattern, new Tensor(pat, B, H, S, T), layer, B, S, start);
             Ops.forRows(B * H, bh -> {
                 int b = bh / H, h = bh % H;
@@ -107,7 +107,7 @@ final class Attention {
                     for (int i0 = 0; i0 < S; i0 += QUERY_TILE) {
                         int n = Math.min(S, i0 + QUERY_TILE) - i0, tv = Math.min(Tf, start + i0 + n);
                         g.sgemm(false, true, n, tv, Dh, scale, qd, qzOff + i0 * qDim, qDim, K, kvOff, kvDim, 0f, block, 0, tv);
-                        Ops.causalSoftmax(block, 0, block, 0, n, tv, start + i0, false);
+                        Ops.causalSoftmax(block, 0, block, 0, n, tv, start + i0);
                         g.sgemm(false, false, n, Dh, tv, 1f, block, 0, tv, V, kvOff, kvDim, 0f, z, qzOff + i0 * qDim, qDim);
                     }
                 }

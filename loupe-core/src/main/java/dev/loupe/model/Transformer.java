@@ -157,7 +157,7 @@ public final class Transformer {
     }
 
     /** Logits [batch, seq, vocab]. */
-    public Tensor forward(int[][] tokens) { return run(tokens, null, cfg.nLayers() - 1); }
+    public Tensor forward(int[][] tokens) { return run(tokens, null, cfg.nLayers() - 1, true); }
 
     /**
      * Runs only blocks 0..layer and returns {@code blocks.{layer}.hook_resid_post} [batch, seq, d_model]
@@ -165,13 +165,13 @@ public final class Transformer {
      */
     public Tensor residualAfter(int[][] tokens, int layer) {
         if (layer < -1 || layer >= cfg.nLayers()) throw new ConfigException("layer " + layer + " is outside [-1, " + (cfg.nLayers() - 1) + "]");
-        return run(tokens, null, layer);
+        return run(tokens, null, layer, false);
     }
 
     /** Incremental forward: processes the new tokens after the cache's positions, appends their keys/values; logits [batch, new, vocab]. */
     public Tensor forward(int[][] tokens, KvCache cache) {
         if (cache == null) throw new IllegalArgumentException("cache is null; use forward(tokens) for a full pass");
-        return run(tokens, cache, cfg.nLayers() - 1);
+        return run(tokens, cache, cfg.nLayers() - 1, true);
     }
 
     /** A KV cache for {@code batch} sequences up to the model's full context. */
@@ -195,7 +195,7 @@ public final class Transformer {
                 handles.add(hooks.add(n, (act, ctx) -> { acts.put(ctx.name(), act.copy()); return act; }));
             }
             boolean full = stop >= cfg.nLayers();
-            Tensor out = run(tokens, null, full ? cfg.nLayers() - 1 : stop);
+            Tensor out = run(tokens, null, Math.min(stop, cfg.nLayers() - 1), full);
             return new ActivationCache(acts, full ? out : null);
         } finally {
             handles.forEach(HookHandle::close);
@@ -219,7 +219,8 @@ public final class Transformer {
         return name.startsWith("ln_final") ? cfg.nLayers() : -1;
     }
 
-    private Tensor run(int[][] tokens, KvCache cache, int stopAfter) {
+    /** Embeds, runs blocks 0..stopAfter, then the final norm and unembedding only when {@code logits}. */
+    private Tensor run(int[][] tokens, KvCache cache, int stopAfter, boolean logits) {
         int B = tokens.length;
         if (B == 0) throw new ConfigException("no sequences to run (batch of 0)");
         int S = tokens[0].length;
@@ -246,7 +247,7 @@ public final class Transformer {
         }
         for (int l = 0; l <= stopAfter; l++) resid = blocks[l].forward(resid, st, cache);
         if (cache != null) cache.advance(S);
-        if (stopAfter < cfg.nLayers() - 1) return resid.reshape(B, S, D);
+        if (!logits) return resid.reshape(B, S, D);
         Tensor x = lnFinal.forward(resid, st);
         return unembed.forward(x).reshape(B, S, cfg.vocab());
     }

@@ -115,11 +115,10 @@ public final class Ops {
 
     /**
      * Causal softmax over the rows of a score block [sq, sk] (row stride sk) whose query i sits at
-     * absolute position {@code offset + i} and may see keys 0..offset+i. Entries above that are set to
-     * −inf in {@code scores} when {@code maskScores} and to exactly 0 in {@code pattern}.
-     * {@code pattern} may alias {@code scores} only when {@code maskScores} is false.
+     * absolute position {@code offset + i} and may see keys 0..offset+i; {@code pattern} is exactly 0
+     * above that (whatever {@code scores} holds there). {@code pattern} may alias {@code scores}.
      */
-    public static void causalSoftmax(float[] scores, int sOff, float[] pattern, int pOff, int sq, int sk, int offset, boolean maskScores) {
+    public static void causalSoftmax(float[] scores, int sOff, float[] pattern, int pOff, int sq, int sk, int offset) {
         for (int i = 0; i < sq; i++) {
             int srow = sOff + i * sk, prow = pOff + i * sk;
             int last = Math.min(sk - 1, offset + i);
@@ -133,10 +132,7 @@ public final class Ops {
             }
             float inv = (float) (1.0 / sum);
             for (int t = 0; t <= last; t++) pattern[prow + t] *= inv;
-            for (int t = last + 1; t < sk; t++) {
-                pattern[prow + t] = 0f;
-                if (maskScores) scores[srow + t] = Float.NEGATIVE_INFINITY;
-            }
+            for (int t = last + 1; t < sk; t++) pattern[prow + t] = 0f;
         }
     }
 

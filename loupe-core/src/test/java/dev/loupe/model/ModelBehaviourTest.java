@@ -70,6 +70,9 @@ class ModelBehaviourTest {
             assertEquals(1, layer2Calls.get());
             for (String n : early) assertArrayEquals(full.get(n).data(), part.get(n).data(), n);
             assertArrayEquals(full.get("blocks.1.hook_resid_post").data(), m.residualAfter(tokens, 1).data());
+            assertArrayEquals(full.get("blocks.2.hook_resid_post").data(), m.residualAfter(tokens, 2).data(), "last layer: residual, not logits");
+            assertArrayEquals(full.get("hook_embed").data(), m.residualAfter(tokens, -1).data(), "no learned positions: resid_pre 0 = embed");
+            assertNull(m.runWithCache(tokens, List.of("blocks.2.hook_mlp_out")).logits());
         }
     }
 

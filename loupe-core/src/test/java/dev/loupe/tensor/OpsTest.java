@@ -90,11 +90,16 @@ class OpsTest {
     void causalSoftmaxMasksAndNormalises() {
         float[] sc = {1, 2, 3, 0, 0, 0};  // [2 queries, 3 keys], offset 1: q0 sees keys 0..1, q1 sees 0..2
         float[] p = new float[6];
-        Ops.causalSoftmax(sc, 0, p, 0, 2, 3, 1, true);
+        Ops.causalSoftmax(sc, 0, p, 0, 2, 3, 1);
         double e = Math.exp(1);
         assertArrayEquals(new float[]{(float) (1 / (1 + e)), (float) (e / (1 + e)), 0f, 1 / 3f, 1 / 3f, 1 / 3f}, p, 1e-7f);
+        Ops.causalMask(sc, 0, 2, 3, 1);
         assertEquals(Float.NEGATIVE_INFINITY, sc[2]);
         assertEquals(0f, sc[5]);
+        Ops.causalMask(sc, 0, 2, 3, 0);
+        assertEquals(Float.NEGATIVE_INFINITY, sc[1]);
+        assertEquals(Float.NEGATIVE_INFINITY, sc[5]);
+        assertEquals(0f, sc[4]);
     }
 
     @Test
