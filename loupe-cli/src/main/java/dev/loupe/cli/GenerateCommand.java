@@ -41,10 +41,10 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         if (greedy && temperature != null) throw new ConfigException("--greedy and --temperature exclude each other; pick one");
-        if (prompt.text != null)
+        if (prompt.text != null || tokenizer != null)
             // INTEGRATION POINT (lead): encode with dev.loupe.tokenizer.Tokenizers.load(tokenizer or the file next to
             // the model: tokenizer.json, or tokenizer.bin / tok*.bin for llama2.c) and decode the output below.
-            throw new ConfigException("--prompt needs the tokenizer library, which this build does not have yet; use --prompt-tokens");
+            throw new ConfigException("--prompt and --tokenizer need the tokenizer library, which this build does not have yet; use --prompt-tokens");
         int[] ids = ForwardExport.parseIds(prompt.ids, "--prompt-tokens");
         Sampling s = temperature == null ? Sampling.greedyDecoding() : Sampling.sample(temperature, topP, seed);
         int[] out = Generator.generate(ModelLoader.load(model), ids, maxNew, s, -1, true);

@@ -12,6 +12,7 @@ import java.util.Set;
  * Copies of hook activations from one forward pass (TransformerLens {@code ActivationCache}), keyed
  * by hook name, with the leading batch dimension, plus the logits [batch, pos, vocab] when the pass
  * ran to the end ({@code null} when it stopped early because no requested hook needed later layers).
+ * Not a disk format or a streaming harvester: everything is in memory.
  */
 public final class ActivationCache {
     private final Map<String, Tensor> acts;

@@ -9,7 +9,8 @@ import java.util.Arrays;
  * Autoregressive generation for one sequence: prefill the prompt, then one token per step, with a KV
  * cache (default) or by recomputing the whole prefix each step (the reference the cache is tested
  * against). Hooks registered on the model fire during generation and see only the new positions
- * ({@link HookContext#startPos()} tells where they are).
+ * ({@link HookContext#startPos()} tells where they are). Not batched and not a tokenizer: ids in, ids out.
+ * Must agree with llama2.c's greedy decoding (stories260K reference tokens).
  */
 public final class Generator {
     private Generator() {}

@@ -14,7 +14,8 @@ import java.util.Set;
  * The hooks registered on one {@link Transformer}, by hook-point name. Components ask
  * {@link #has(String)} before building anything a hook would need, so a forward pass with no hooks
  * allocates nothing for them. Hooks on one point run in registration order, each seeing the
- * previous one's result. Not thread-safe: register and run from one thread.
+ * previous one's result. Names are TransformerLens's ({@code hook_points} of {@code HookedTransformer}).
+ * Not thread-safe: register and run from one thread.
  */
 public final class Hooks {
     private final List<String> ordered;

@@ -5,7 +5,8 @@ import dev.loupe.util.ConfigException;
 /**
  * Keys (after rotary) and values of the positions already processed, per layer, for incremental
  * generation: {@code k[l]}, {@code v[l]} are [batch, capacity, n_kv_heads·d_head]. A forward pass with
- * a cache appends its new positions and advances {@link #length()} once all layers ran.
+ * a cache appends its new positions and advances {@link #length()} once all layers ran. Not shared
+ * between models or threads; no eviction or sliding window.
  */
 public final class KvCache {
     final int batch, capacity, kvDim;

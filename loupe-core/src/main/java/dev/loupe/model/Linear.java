@@ -4,7 +4,10 @@ import dev.loupe.tensor.Kernels;
 import dev.loupe.tensor.Ops;
 import dev.loupe.tensor.Tensor;
 
-/** {@code y = x · W + b} with W stored [in, out] (TransformerLens orientation), through {@link Kernels#gemm()}. */
+/**
+ * {@code y = x · W + b} with W stored [in, out] (TransformerLens orientation), through {@link Kernels#gemm()}.
+ * Not a module with hooks: the components that call it own the hook points.
+ */
 final class Linear {
     private Linear() {}
 

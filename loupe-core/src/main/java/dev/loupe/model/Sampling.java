@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
 /**
  * How the next token is chosen from logits: greedy argmax (ties → lowest id), or sampling from
  * {@code softmax(logits / temperature)} restricted to the top-p nucleus (the smallest set of most
- * likely tokens whose probability reaches {@code topP}). Sampling is deterministic for a given seed.
+ * likely tokens whose probability reaches {@code topP}, as in HF {@code TopPLogitsWarper}). Sampling is
+ * deterministic for a given seed. No top-k, repetition penalty or beam search.
  */
 public record Sampling(boolean greedy, double temperature, double topP, long seed) {
     public Sampling {

@@ -11,6 +11,7 @@ import dev.loupe.util.ConfigException;
  * {@code nKvHeads} ≤ {@code nHeads} (GQA: query head h reads kv head {@code h / (nHeads/nKvHeads)}),
  * {@code rotaryDim} = the leading dims of each head that RoPE rotates, {@code attnScale} the factor
  * on q·k (HF: {@code 1/sqrt(dHead)}, or 1 for GPT-2 with {@code scale_attn_weights=false}).
+ * Not a parser: reading {@code config.json} (and HF's defaults) is the architecture classes' job.
  */
 public record TransformerConfig(
         String name, int nLayers, int dModel, int nHeads, int nKvHeads, int dHead, int dMlp, int vocab, int nCtx,

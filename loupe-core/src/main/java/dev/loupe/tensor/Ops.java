@@ -151,10 +151,13 @@ public final class Ops {
         for (int i = 0; i < n; i++) { double v = x[i]; x[i] = (float) (0.5 * v * (1.0 + erf(v * invSqrt2))); }
     }
 
-    /** Tanh-approximated GELU, HF "gelu_new": {@code ½x(1 + tanh(√(2/π)(x + 0.044715x³)))}. */
+    /**
+     * Tanh-approximated GELU, HF "gelu_new": {@code ½x(1 + tanh(u))}, {@code u = √(2/π)(x + 0.044715x³)},
+     * evaluated as the identical {@code x · sigmoid(2u)} (one exp instead of a tanh).
+     */
     public static void geluNew(float[] x, int n) {
-        final double c = Math.sqrt(2.0 / Math.PI);
-        for (int i = 0; i < n; i++) { double v = x[i]; x[i] = (float) (0.5 * v * (1.0 + Math.tanh(c * (v + 0.044715 * v * v * v)))); }
+        final double c = 2 * Math.sqrt(2.0 / Math.PI);
+        for (int i = 0; i < n; i++) { double v = x[i]; x[i] = (float) (v / (1.0 + Math.exp(-c * (v + 0.044715 * v * v * v)))); }
     }
 
     public static void relu(float[] x, int n) {

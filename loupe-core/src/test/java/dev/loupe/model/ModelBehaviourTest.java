@@ -211,7 +211,13 @@ class ModelBehaviourTest {
     void cachedGenerationEqualsRecompute() {
         Transformer m = load("llama-tiny-gqa");
         int[] prompt = {5, 17, 42};
-        int[] cached = Generator.generate(m, prompt, 20, Sampling.greedyDecoding(), -1, true);
+        List<Integer> starts = new java.util.ArrayList<>();
+        int[] cached;
+        try (HookHandle h = m.addHook("blocks.1.hook_resid_post", (a, c) -> { starts.add(c.startPos()); return a; })) {
+            cached = Generator.generate(m, prompt, 20, Sampling.greedyDecoding(), -1, true);
+        }
+        assertEquals(20, starts.size(), "hooks fire once per generation step");
+        assertEquals(List.of(0, 3, 4), starts.subList(0, 3), "prefill at 0, then one new position per step");
         int[] recomputed = Generator.generate(m, prompt, 20, Sampling.greedyDecoding(), -1, false);
         assertArrayEquals(recomputed, cached);
         int[] s1 = Generator.generate(m, prompt, 20, Sampling.sample(0.8, 0.9, 42), -1, true);
