@@ -8,6 +8,8 @@ import dev.loupe.testutil.Shared;
 import dev.loupe.util.FormatException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,13 +19,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** karpathy's stories260K (llama2.c, interleaved RoPE, GQA 8/4, tied): the published greedy tokens. */
+/**
+ * Real llama2.c checkpoints: karpathy's stories260K (interleaved RoPE, GQA 8/4, tied; its published greedy
+ * tokens) and aidreams260K (MHA 4/4): 64 greedy tokens from BOS, position-0 top-5 logits, mean NLL.
+ */
 class Llama2cGreedyTest {
-    @Test
-    void greedyFromBosReproducesReference() throws Exception {
-        Path dir = Shared.path("models/stories260K");
+    @ParameterizedTest
+    @ValueSource(strings = {"stories260K", "aidreams260K"})
+    void greedyFromBosReproducesReference(String name) throws Exception {
+        Path dir = Shared.path("models/" + name);
         JsonNode ref = new ObjectMapper().readTree(dir.resolve("reference-greedy.json").toFile());
-        Transformer m = ModelLoader.load(dir.resolve("stories260K.bin"));
+        Transformer m = ModelLoader.load(dir.resolve(name + ".bin"));
         assertEquals(TransformerConfig.RotaryStyle.INTERLEAVED, m.config().rotaryStyle());
         int[] prompt = new int[ref.get("prompt_token_ids").size()];
         for (int i = 0; i < prompt.length; i++) prompt[i] = ref.get("prompt_token_ids").get(i).asInt();
