@@ -8,6 +8,7 @@ import dev.loupe.util.ConfigException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +18,33 @@ import java.util.Map;
  */
 public final class ModelLoader {
     private ModelLoader() {}
+
+    /**
+     * The tokenizer file that belongs to a model path: {@code tokenizer.json} in an HF model directory,
+     * or for a llama2.c {@code .bin} a sibling {@code tokenizer.bin}, else the only {@code tok*.bin}.
+     */
+    public static Path tokenizerNextTo(Path model) {
+        boolean llama2c = Files.isRegularFile(model) && model.getFileName().toString().endsWith(".bin");
+        Path dir = Files.isRegularFile(model) ? model.toAbsolutePath().getParent() : model;
+        if (!llama2c) {
+            Path json = dir.resolve("tokenizer.json");
+            if (Files.isRegularFile(json)) return json;
+            throw new ConfigException(dir + ": no tokenizer.json next to the model; pass --tokenizer");
+        }
+        Path bin = dir.resolve("tokenizer.bin");
+        if (Files.isRegularFile(bin)) return bin;
+        try (var files = Files.list(dir)) {
+            List<Path> tok = files.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith("tok") && n.endsWith(".bin") && !p.equals(model.toAbsolutePath()) && Files.isRegularFile(p);
+            }).sorted().toList();
+            if (tok.size() == 1) return tok.get(0);
+            throw new ConfigException(dir + ": " + (tok.isEmpty() ? "no tokenizer.bin or tok*.bin" : "several tok*.bin files " + tok)
+                    + " next to the checkpoint; pass --tokenizer");
+        } catch (java.io.IOException e) {
+            throw new ConfigException(dir + ": cannot list the directory (" + e.getMessage() + ")");
+        }
+    }
 
     public static Transformer load(Path path) {
         if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".bin")) return Llama2c.load(path);

@@ -118,6 +118,20 @@ class ArchitectureLoadingTest {
     }
 
     @Test
+    void tokenizerNextToModel(@TempDir Path tmp) throws Exception {
+        Path bin = Shared.path("models/stories260K/stories260K.bin");
+        assertEquals("tok512.bin", ModelLoader.tokenizerNextTo(bin).getFileName().toString());
+        assertThrows(ConfigException.class, () -> ModelLoader.tokenizerNextTo(fixture("gpt2-tiny")), "fixtures have no tokenizer");
+        Files.writeString(tmp.resolve("tokenizer.json"), "{}");
+        assertEquals(tmp.resolve("tokenizer.json"), ModelLoader.tokenizerNextTo(tmp));
+        Path two = Files.createDirectories(tmp.resolve("two"));
+        Files.write(two.resolve("m.bin"), new byte[4]);
+        Files.write(two.resolve("tok1.bin"), new byte[4]);
+        Files.write(two.resolve("tok2.bin"), new byte[4]);
+        assertThrows(ConfigException.class, () -> ModelLoader.tokenizerNextTo(two.resolve("m.bin")));
+    }
+
+    @Test
     void hfConfigTypedGetters() {
         HfConfig c = HfConfig.parse("{\"a\": 3, \"b\": 2.5, \"c\": true, \"d\": \"x\", \"n\": null, \"architectures\": [\"X\"]}", Path.of("cfg.json"));
         assertEquals(3, c.getInt("a"));
