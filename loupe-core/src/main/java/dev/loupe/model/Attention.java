@@ -51,8 +51,9 @@ final class Attention {
         Tensor v = st.fire(hookV, layer, Linear.apply(x, wV, bV), S, Hkv, Dh);
         if (cos != null) {
             boolean inter = cfg.rotaryStyle() == TransformerConfig.RotaryStyle.INTERLEAVED;
-            q = q.copy();
-            k = k.copy();
+            // Rotate in place unless a hook saw the pre-rotary tensor (it may still hold it).
+            if (st.hooks().has(hookQ)) q = q.copy();
+            if (st.hooks().has(hookK)) k = k.copy();
             Ops.rope(q.data(), rows, H, Dh, cfg.rotaryDim(), st.pos(), cos, sin, inter);
             Ops.rope(k.data(), rows, Hkv, Dh, cfg.rotaryDim(), st.pos(), cos, sin, inter);
             q = st.fire(hookRotQ, layer, q, S, H, Dh);
