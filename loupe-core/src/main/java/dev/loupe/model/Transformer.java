@@ -5,7 +5,6 @@ import dev.loupe.model.TransformerConfig.Positional;
 import dev.loupe.tensor.Ops;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.util.ConfigException;
-import dev.loupe.util.LoupeException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -223,6 +222,7 @@ public final class Transformer {
     private Tensor run(int[][] tokens, KvCache cache, int stopAfter, boolean logits) {
         int B = tokens.length;
         if (B == 0) throw new ConfigException("no sequences to run (batch of 0)");
+        for (int b = 0; b < B; b++) if (tokens[b] == null) throw new ConfigException("sequence " + b + " is null");
         int S = tokens[0].length;
         int[] ids = new int[B * S];
         for (int b = 0; b < B; b++) {
@@ -234,7 +234,7 @@ public final class Transformer {
         if (cache != null && cache.batch != B) throw new ConfigException("KV cache is for batch " + cache.batch + " but " + B + " sequences were given");
         int limit = cache == null ? cfg.nCtx() : cache.capacity;
         if (start + S > limit)
-            throw new LoupeException("sequence of " + (start + S) + " tokens exceeds the model's context of " + limit + " positions; shorten the input or lower --max-new");
+            throw new ConfigException("sequence of " + (start + S) + " tokens exceeds the model's context of " + limit + " positions; shorten the input or lower --max-new");
         Step st = Step.of(B, S, start, hooks);
         int D = cfg.dModel();
 
@@ -258,6 +258,8 @@ public final class Transformer {
      */
     public static double loss(Tensor logits, int[][] tokens) {
         int B = logits.dim(0), S = logits.dim(1), V = logits.dim(2);
+        if (tokens.length != B || java.util.Arrays.stream(tokens).anyMatch(t -> t.length != S))
+            throw new ConfigException("loss: tokens do not match logits of shape [" + B + ", " + S + ", " + V + "]");
         if (S < 2) throw new ConfigException("the next-token loss needs at least 2 tokens, got " + S);
         float[] x = logits.data();
         double total = 0;
