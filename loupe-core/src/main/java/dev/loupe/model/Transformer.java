@@ -226,15 +226,19 @@ public final class Transformer {
         int S = tokens[0].length;
         int[] ids = new int[B * S];
         for (int b = 0; b < B; b++) {
-            if (tokens[b].length != S) throw new ConfigException("sequence " + b + " has " + tokens[b].length + " tokens but sequence 0 has " + S + "; batches need equal lengths");
+            if (tokens[b].length != S)
+                throw new ConfigException("sequence " + b + " has " + tokens[b].length + " tokens but sequence 0 has " + S
+                        + "; batches need equal lengths");
             System.arraycopy(tokens[b], 0, ids, b * S, S);
         }
         if (S == 0) throw new ConfigException("empty token sequence");
         int start = cache == null ? 0 : cache.length();
-        if (cache != null && cache.batch != B) throw new ConfigException("KV cache is for batch " + cache.batch + " but " + B + " sequences were given");
+        if (cache != null && cache.batch != B)
+            throw new ConfigException("KV cache is for batch " + cache.batch + " but " + B + " sequences were given");
         int limit = cache == null ? cfg.nCtx() : cache.capacity;
         if (start + S > limit)
-            throw new ConfigException("sequence of " + (start + S) + " tokens exceeds the model's context of " + limit + " positions; shorten the input or lower --max-new");
+            throw new ConfigException("sequence of " + (start + S) + " tokens exceeds the model's context of " + limit
+                    + " positions; shorten the input or lower --max-new");
         Step st = Step.of(B, S, start, hooks);
         int D = cfg.dModel();
 
