@@ -11,9 +11,10 @@ import java.util.concurrent.Callable;
 @Command(name = "forward", mixinStandardHelpOptions = true,
         description = "Run one forward pass and write logits, hook activations (TransformerLens names) and loss to a safetensors file.",
         footerHeading = "%nExamples:%n",
-        footer = {"  loupe forward --model models/gpt2 --tokens 464,2068,7586 --out acts.safetensors",
-                  "  loupe forward --model stories260K.bin --tokens 1,403,407 --hooks blocks.0.hook_resid_post,blocks.0.attn.hook_pattern --out a.safetensors",
-                  "  loupe forward --model models/pythia --tokens 1,2,3 --hooks all --out all.safetensors"})
+        footer = {"  loupe forward --model models/gpt2 --tokens 464,2068,7586 --out a.safetensors",
+                  "  loupe forward --model stories260K.bin --tokens 1,403,407 \\",
+                  "      --hooks blocks.0.hook_resid_post,blocks.0.attn.hook_pattern --out a.safetensors",
+                  "  loupe forward --model models/pythia --tokens 1,2,3 --hooks all --out a.safetensors"})
 final class ForwardCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

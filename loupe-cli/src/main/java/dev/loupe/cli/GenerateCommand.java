@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
         description = "Generate tokens from a prompt (greedy, or temperature / top-p sampling with a seed), with a KV cache.",
         footerHeading = "%nExamples:%n",
         footer = {"  loupe generate --model stories260K.bin --prompt-tokens 1 --max-new 64 --greedy",
-                  "  loupe generate --model models/gpt2 --prompt-tokens 464,2068 --max-new 20 --temperature 0.8 --top-p 0.9 --seed 1"})
+                  "  loupe generate --model models/gpt2 --prompt-tokens 464,2068 --max-new 20 \\",
+                  "      --temperature 0.8 --top-p 0.9 --seed 1"})
 final class GenerateCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
