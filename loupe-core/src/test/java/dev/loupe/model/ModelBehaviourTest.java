@@ -101,6 +101,34 @@ class ModelBehaviourTest {
         assertArrayEquals(clean.data(), m.forward(tokens).data());
     }
 
+    /** Fixtures README §9 (a): a uniform causal pattern makes z the running mean of v (with GQA sharing). */
+    @Test
+    void patchedUniformPatternGivesRunningMeanOfV() {
+        Transformer m = load("llama-tiny-gqa");
+        int S = 7, H = 4, Dh = 16, group = 2;
+        int[][] tokens = randomTokens(1, S, m.config().vocab(), 21);
+        Hook uniform = (a, c) -> {
+            Tensor u = new Tensor(new float[a.numel()], a.shape());
+            for (int h = 0; h < H; h++) for (int q = 0; q < S; q++) for (int k = 0; k <= q; k++) u.set(1f / (q + 1), 0, h, q, k);
+            return u;
+        };
+        ActivationCache c;
+        try (HookHandle h = m.addHook("blocks.0.attn.hook_pattern", uniform)) {
+            c = m.runWithCache(tokens, List.of("blocks.0.attn.hook_v", "blocks.0.attn.hook_z", "blocks.0.attn.hook_pattern"));
+        }
+        Tensor v = c.get("blocks.0.attn.hook_v"), z = c.get("blocks.0.attn.hook_z");
+        assertEquals(0.25f, c.get("blocks.0.attn.hook_pattern").get(0, 2, 3, 1), "the cache sees the patched pattern");
+        for (int h = 0; h < H; h++) {
+            for (int q = 0; q < S; q++) {
+                for (int d = 0; d < Dh; d++) {
+                    double mean = 0;
+                    for (int k = 0; k <= q; k++) mean += v.get(0, k, h / group, d) / (q + 1.0);
+                    assertEquals(mean, z.get(0, q, h, d), 1e-5, "z[" + q + "," + h + "," + d + "]");
+                }
+            }
+        }
+    }
+
     /** Fixtures README §9 (c): with every attention and MLP output zeroed, logits = final_norm(embeddings)·W_U. */
     @Test
     void zeroedBranchesGiveEmbeddingLogits() {
