@@ -31,6 +31,8 @@ class FixtureForwardTest {
         Path dir = Shared.path("fixtures/models/" + name);
         Transformer model = ModelLoader.load(dir);
         boolean rms = model.config().normalization() == TransformerConfig.Normalization.RMS_NORM;
+        worst = 0;
+        double worstLoss = 0;
         try (SafeTensors exp = SafeTensors.open(dir.resolve("expected.safetensors"))) {
             for (String seq : List.of("seq0", "seq1", "seq2")) {
                 int[][] tokens = {toInts(exp.longs(seq + ".input_ids"))};
@@ -49,6 +51,7 @@ class FixtureForwardTest {
                 if (S > 1) {
                     double loss = Transformer.loss(logits, tokens);
                     assertEquals(exp.scalarDouble(seq + ".loss"), loss, 1e-5, name + " " + seq + " loss");
+                    worstLoss = Math.max(worstLoss, Math.abs(exp.scalarDouble(seq + ".loss") - loss));
                 }
                 if (seq.equals("seq2")) continue;
                 assertEquals(expectedHooks, new TreeSet<>(model.hookNames()), name + ": hook point set differs from the fixture's");
@@ -79,6 +82,7 @@ class FixtureForwardTest {
                 }
             }
         }
+        System.out.printf("%s: worst normalised error %.2e over logits and hooks, worst |Δloss| %.2e%n", name, worst, worstLoss);
     }
 
     /** The residual hook feeding a norm, per fixtures README §4. */
@@ -104,6 +108,9 @@ class FixtureForwardTest {
         assertClose(what, ev, av);
     }
 
+    /** Worst normalised error seen by the current test (printed per fixture for the record). */
+    static double worst;
+
     static void assertClose(String what, float[] expected, float[] actual) {
         assertEquals(expected.length, actual.length, what + " length");
         double maxDiff = 0, maxAbs = 0;
@@ -113,6 +120,7 @@ class FixtureForwardTest {
             if (Float.isNaN(actual[i])) throw new AssertionError(what + ": NaN at " + i);
         }
         double err = maxAbs == 0 ? maxDiff : maxDiff / maxAbs;
+        worst = Math.max(worst, err);
         assertTrue(err <= TOL, what + ": normalised max error " + err + " > " + TOL);
     }
 
