@@ -1,0 +1,53 @@
+package dev.loupe.model;
+
+import dev.loupe.tensor.Kernels;
+import dev.loupe.util.ConfigException;
+
+import java.util.SplittableRandom;
+
+/**
+ * Prefill throughput of the forward pass: tokens/s for (model, batch, seq) with no hooks, after
+ * warm-up, as the median of timed runs. A library method for the {@code bench forward} CLI; not a
+ * unit test (timings are never asserted).
+ */
+public final class ForwardBenchmark {
+    private ForwardBenchmark() {}
+
+    public record Result(String model, int batch, int seq, int runs, double medianMs, double tokensPerSecond,
+                         double gflops, String backend, int threads) {
+        @Override public String toString() {
+            return String.format("%s batch %d seq %d: %.1f ms/forward, %.0f tokens/s, %.1f GFLOP/s (%s, %d threads, median of %d)",
+                    model, batch, seq, medianMs, tokensPerSecond, gflops, backend, threads, runs);
+        }
+    }
+
+    public static Result run(Transformer model, int batch, int seq, int warmup, int runs, long seed) {
+        TransformerConfig c = model.config();
+        if (batch < 1 || seq < 1 || seq > c.nCtx()) throw new ConfigException("batch must be >= 1 and seq in [1, " + c.nCtx() + "], got " + batch + " × " + seq);
+        if (runs < 1 || warmup < 0) throw new ConfigException("runs must be >= 1 and warmup >= 0");
+        SplittableRandom r = new SplittableRandom(seed);
+        int[][] tokens = new int[batch][seq];
+        for (int[] row : tokens) for (int i = 0; i < seq; i++) row[i] = r.nextInt(c.vocab());
+        for (int i = 0; i < warmup; i++) model.forward(tokens);
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            model.forward(tokens);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        java.util.Arrays.sort(ms);
+        double med = ms[runs / 2];
+        double toks = (double) batch * seq;
+        return new Result(c.name(), batch, seq, runs, med, toks / (med / 1e3), flops(c, batch, seq) / (med / 1e3) / 1e9,
+                Kernels.gemm().name(), Kernels.threads());
+    }
+
+    /** Matmul FLOPs of one forward pass (2 per multiply-add; causal attention counted in full as computed). */
+    public static double flops(TransformerConfig c, int batch, int seq) {
+        double rows = (double) batch * seq, D = c.dModel();
+        double perLayer = 2 * rows * D * (c.qDim() + 2 * c.kvDim()) + 2 * rows * c.qDim() * D
+                + 2 * rows * D * c.dMlp() * (c.gatedMlp() ? 3 : 2)
+                + 2 * 2 * (double) batch * c.nHeads() * seq * seq * c.dHead();
+        return c.nLayers() * perLayer + 2 * rows * D * c.vocab();
+    }
+}

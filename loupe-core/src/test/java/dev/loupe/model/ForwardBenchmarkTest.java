@@ -1,0 +1,25 @@
+package dev.loupe.model;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The benchmark's FLOP count by hand, and that a run reports consistent numbers (no timing asserted). */
+class ForwardBenchmarkTest {
+    @Test
+    void flopCountByHand() {
+        TransformerConfig c = TransformerConfig.builder().nLayers(1).dModel(8).nHeads(2).vocab(10).nCtx(16).build();
+        // rows 4: qkv 2·4·8·24 = 1536, out 2·4·8·8 = 512, mlp 2·4·8·32·2 = 4096, attention 2·2·1·2·4·4·4 = 512, unembed 2·4·8·10 = 640
+        assertEquals(1536 + 512 + 4096 + 512 + 640, ForwardBenchmark.flops(c, 1, 4), 1e-9);
+    }
+
+    @Test
+    void runReportsThroughput() {
+        TransformerConfig c = TransformerConfig.builder().name("bench-tiny").nLayers(1).dModel(16).nHeads(2).vocab(32).nCtx(32).build();
+        ForwardBenchmark.Result r = ForwardBenchmark.run(RandomInit.model(c, 1), 2, 8, 1, 3, 1);
+        assertEquals(16, r.batch() * r.seq());
+        assertTrue(r.tokensPerSecond() > 0 && r.medianMs() > 0 && r.gflops() > 0, r.toString());
+        assertEquals(16 / (r.medianMs() / 1e3), r.tokensPerSecond(), 1e-6 * r.tokensPerSecond());
+    }
+}
