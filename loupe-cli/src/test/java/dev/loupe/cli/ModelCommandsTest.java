@@ -75,4 +75,20 @@ class ModelCommandsTest {
         String[] again = MainTest.run("generate", "--model", model, "--prompt-tokens", "1", "--max-new", "5", "--temperature", "0.9", "--top-p", "0.9", "--seed", "3");
         assertEquals(r[1], again[1], "seeded sampling is deterministic");
     }
+
+    @Test
+    void generateTextWithTokenizerNextToCheckpoint() throws Exception {
+        Path dir = Shared.path("models/stories260K");
+        var ref = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("reference-greedy.json").toFile());
+        int[] refIds = new int[64];
+        for (int i = 0; i < 64; i++) refIds[i] = ref.get("greedy_token_ids").get(i).asInt();
+        var tok = dev.loupe.tokenizer.Tokenizers.load(dir.resolve("tok512.bin"));
+        String prompt = tok.decode(Arrays.copyOf(refIds, 10), true);     // cut at a token boundary
+        String[] r = MainTest.run("generate", "--model", dir.resolve("stories260K.bin").toString(), "--prompt", prompt, "--max-new", "12", "--greedy");
+        assertEquals("0", r[0], r[2]);
+        // greedy continuation of the reference's own prefix is the reference's next 12 tokens
+        assertEquals(tok.decode(Arrays.copyOf(refIds, 22), true), r[1].strip());
+        r = MainTest.run("generate", "--model", dir.resolve("stories260K.bin").toString(), "--tokenizer", dir.resolve("missing.bin").toString(), "--prompt", "x", "--max-new", "2");
+        assertTrue(!r[0].equals("0") && r[2].contains("missing.bin"), r[2]);
+    }
 }

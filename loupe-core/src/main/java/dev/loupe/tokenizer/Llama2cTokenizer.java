@@ -77,6 +77,7 @@ public final class Llama2cTokenizer implements Tokenizer {
         return new Llama2cTokenizer(file.toString(), pieces.toArray(new byte[0][]), s);
     }
 
+    /** {@code addSpecialTokens} prepends BOS only, like run.c's prompt encoding (bos=1, eos=0) and HF Llama's default. */
     @Override public int[] encode(String text, boolean addSpecialTokens) {
         Bpe.IntList tokens = new Bpe.IntList(text.length() + 3);
         if (!text.isEmpty()) addPiece(" ", tokens);
@@ -111,7 +112,6 @@ public final class Llama2cTokenizer implements Tokenizer {
         Bpe.IntList out = new Bpe.IntList(len + 2);
         if (addSpecialTokens) out.add(BOS);
         for (int i = 0; i < len; i++) out.add(sym[i]);
-        if (addSpecialTokens) out.add(EOS);
         return out.toArray();
     }
 

@@ -1,6 +1,6 @@
 package dev.loupe.model.arch;
 
-import dev.loupe.io.SafeTensors;
+import dev.loupe.io.WeightStore;
 import dev.loupe.model.Transformer;
 import dev.loupe.model.TransformerConfig;
 import dev.loupe.tensor.Tensor;
@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Loads a model from disk: an HF model directory ({@code config.json} + {@code model.safetensors}; the
+ * Loads a model from disk: an HF model directory ({@code config.json} + {@code model.safetensors}, or shards with {@code model.safetensors.index.json}; the
  * path may also name one of those two files) or a llama2.c {@code .bin} checkpoint. The architecture is
  * chosen from {@code architectures[0]}, falling back to {@code model_type}.
  */
@@ -59,13 +59,9 @@ public final class ModelLoader {
             throw new ConfigException(cfgFile + ": architecture '" + hf.architecture() + "' (model_type '" + hf.getString("model_type", "?")
                     + "') is not supported; supported: GPT2LMHeadModel, GPTNeoXForCausalLM, LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM");
         TransformerConfig cfg = arch.config(hf);
-        Path weights = dir.resolve("model.safetensors");
-        if (!Files.isRegularFile(weights)) {
-            if (Files.isRegularFile(dir.resolve("model.safetensors.index.json")))
-                throw new ConfigException(dir + ": sharded checkpoints (model.safetensors.index.json) are not supported yet; merge the shards into model.safetensors");
-            throw new ConfigException(dir + ": no model.safetensors next to config.json");
-        }
-        try (SafeTensors st = SafeTensors.open(weights)) {
+        if (!WeightStore.hasWeights(dir))
+            throw new ConfigException(dir + ": no model.safetensors or model.safetensors.index.json next to config.json");
+        try (WeightStore st = WeightStore.open(dir)) {
             WeightReader r = new WeightReader(st);
             Map<String, Tensor> w = arch.weights(cfg, r);
             r.finish();

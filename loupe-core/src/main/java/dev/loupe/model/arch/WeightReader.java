@@ -1,6 +1,6 @@
 package dev.loupe.model.arch;
 
-import dev.loupe.io.SafeTensors;
+import dev.loupe.io.WeightStore;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.util.FormatException;
 
@@ -21,12 +21,12 @@ final class WeightReader {
     private static final List<String> BUFFER_SUFFIXES = List.of(
             ".attn.bias", ".attn.masked_bias", ".attention.bias", ".attention.masked_bias", ".rotary_emb.inv_freq");
 
-    private final SafeTensors st;
+    private final WeightStore st;
     private final Set<String> unused;
 
-    WeightReader(SafeTensors st) {
+    WeightReader(WeightStore st) {
         this.st = st;
-        this.unused = new LinkedHashSet<>(st.entries().keySet());
+        this.unused = new LinkedHashSet<>(st.names());
     }
 
     boolean contains(String name) { return st.contains(name); }
