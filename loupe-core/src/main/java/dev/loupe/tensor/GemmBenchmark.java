@@ -1,0 +1,164 @@
+package dev.loupe.tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * GEMM throughput of the kernel backends, run by {@code loupe bench kernels}: for each shape, op
+ * (A·B, A·Bᵀ, Aᵀ·B) and thread count, every backend is timed on the same matrices and reported in
+ * GFLOP/s and as a percentage of OpenBLAS measured in the same run (the ceiling on this machine).
+ *
+ * <p>Method: warm-up calls (≥ {@code 2 × minRunSeconds}), then {@code runs} timed runs, each
+ * repeating the call until it lasts at least {@code minRunSeconds}; the median run is reported.
+ * FLOPs are counted as 2·m·k·n. This is a quick in-process comparison, not a JMH benchmark
+ * (loupe-bench's {@code GemmBench} is that).
+ */
+public final class GemmBenchmark {
+    private GemmBenchmark() {}
+
+    /** op(A) is [m, k], op(B) is [k, n]. Parsed from "MxKxN". */
+    public record Shape(int m, int k, int n) {
+        public Shape {
+            if (m < 1 || k < 1 || n < 1) throw new IllegalArgumentException("shape sizes must be >= 1, got " + m + "x" + k + "x" + n);
+        }
+
+        public static Shape parse(String s) {
+            String[] p = s.strip().toLowerCase(Locale.ROOT).split("x");
+            try {
+                if (p.length == 3) return new Shape(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]));
+            } catch (NumberFormatException e) {
+                // fall through to the message below
+            }
+            throw new IllegalArgumentException("bad shape '" + s + "': expected MxKxN with positive integers, e.g. 64x768x768");
+        }
+
+        @Override public String toString() { return m + "x" + k + "x" + n; }
+    }
+
+    /** Which operands are transposed; {@code id} is the JSON value, {@code label} the table's. */
+    public enum Op {
+        AB("AB", "A·B", false, false), ABT("ABt", "A·Bᵀ", false, true), ATB("AtB", "Aᵀ·B", true, false);
+
+        public final String id, label;
+        final boolean transA, transB;
+
+        Op(String id, String label, boolean transA, boolean transB) {
+            this.id = id;
+            this.label = label;
+            this.transA = transA;
+            this.transB = transB;
+        }
+    }
+
+    public static final List<Shape> DEFAULT_SHAPES = List.of(
+            new Shape(4096, 512, 4096), new Shape(1024, 768, 3072), new Shape(64, 768, 768), new Shape(1, 768, 3072));
+
+    public record Options(List<String> backends, List<Integer> threads, List<Shape> shapes, List<Op> ops,
+                          double minRunSeconds, int runs) {
+        public Options {
+            if (backends.isEmpty() || threads.isEmpty() || shapes.isEmpty() || ops.isEmpty()) {
+                throw new IllegalArgumentException("benchmark needs at least one backend, thread count, shape and op");
+            }
+            for (int t : threads) if (t < 1) throw new IllegalArgumentException("thread counts must be >= 1, got " + t);
+            if (runs < 1 || !(minRunSeconds > 0)) throw new IllegalArgumentException("runs must be >= 1 and run time > 0");
+            backends = List.copyOf(backends);
+            threads = List.copyOf(threads);
+            shapes = List.copyOf(shapes);
+            ops = List.copyOf(ops);
+        }
+
+        /** Every backend that can run here except scalar (too slow for the large shapes). */
+        public static List<String> defaultBackends() {
+            return Kernels.available().stream().filter(b -> !b.equals(Kernels.SCALAR)).toList();
+        }
+    }
+
+    /** One measurement; {@code pctOfOpenBlas} is null when OpenBLAS was not measured alongside. */
+    public record Result(String backend, Op op, Shape shape, int threads, double gflops, Double pctOfOpenBlas) {
+        public String toJson() {
+            return String.format(Locale.ROOT,
+                    "{\"backend\":\"%s\",\"op\":\"%s\",\"m\":%d,\"k\":%d,\"n\":%d,\"threads\":%d,\"gflops\":%.2f,\"pct_of_openblas\":%s}",
+                    backend, op.id, shape.m(), shape.k(), shape.n(), threads, gflops,
+                    pctOfOpenBlas == null ? "null" : String.format(Locale.ROOT, "%.1f", pctOfOpenBlas));
+        }
+
+        public String toRow() {
+            return String.format(Locale.ROOT, "%-12s %-5s %6d %6d %6d %4d %10.1f %10s", backend, op.label,
+                    shape.m(), shape.k(), shape.n(), threads, gflops,
+                    pctOfOpenBlas == null ? "-" : String.format(Locale.ROOT, "%.1f%%", pctOfOpenBlas));
+        }
+    }
+
+    public static String tableHeader() {
+        return String.format(Locale.ROOT, "%-12s %-5s %6s %6s %6s %4s %10s %10s",
+                "backend", "op", "m", "k", "n", "thr", "GFLOP/s", "%openblas");
+    }
+
+    /** Runs every combination, passing each result to {@code sink} as soon as it is measured. */
+    public static List<Result> run(Options opt, Consumer<Result> sink) {
+        List<Gemm> gemms = new ArrayList<>();
+        for (String b : opt.backends()) gemms.add(Kernels.backend(b));
+        // OpenBLAS first, so the others can be reported relative to it as they finish
+        gemms.sort((x, y) -> Boolean.compare(!x.name().equals(Kernels.OPENBLAS), !y.name().equals(Kernels.OPENBLAS)));
+        int savedThreads = Kernels.threads();
+        List<Result> results = new ArrayList<>();
+        try {
+            for (Shape s : opt.shapes()) {
+                SplittableRandom rnd = new SplittableRandom(42);
+                float[] a = random(rnd, (long) s.m() * s.k()), b = random(rnd, (long) s.k() * s.n());
+                float[] c = new float[s.m() * s.n()];
+                for (Op op : opt.ops()) {
+                    for (int t : opt.threads()) {
+                        Kernels.setThreads(t);
+                        Double ceiling = null;
+                        for (Gemm g : gemms) {
+                            double gf = measure(g, op, s, a, b, c, opt.minRunSeconds(), opt.runs());
+                            if (g.name().equals(Kernels.OPENBLAS)) ceiling = gf;
+                            Result r = new Result(g.name(), op, s, t, gf, ceiling == null ? null : 100 * gf / ceiling);
+                            results.add(r);
+                            sink.accept(r);
+                        }
+                    }
+                }
+            }
+        } finally {
+            Kernels.setThreads(savedThreads);
+        }
+        return results;
+    }
+
+    /** Median GFLOP/s of {@code runs} timed runs of {@code C = op(A)·op(B)}. */
+    public static double measure(Gemm g, Op op, Shape s, float[] a, float[] b, float[] c, double minRunSeconds, int runs) {
+        int m = s.m(), k = s.k(), n = s.n();
+        int lda = op.transA ? m : k, ldb = op.transB ? k : n;
+        Runnable call = () -> g.sgemm(op.transA, op.transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
+        long warmEnd = System.nanoTime() + (long) (2 * minRunSeconds * 1e9);
+        int warmCalls = 0;
+        long warmStart = System.nanoTime();
+        do {
+            call.run();
+            warmCalls++;
+        } while (System.nanoTime() < warmEnd || warmCalls < 2);
+        double perCall = (System.nanoTime() - warmStart) / 1e9 / warmCalls;
+        int reps = (int) Math.max(1, Math.ceil(minRunSeconds / perCall));
+        double[] gflops = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < reps; i++) call.run();
+            double sec = (System.nanoTime() - t0) / 1e9;
+            gflops[r] = 2.0 * m * k * n * reps / sec / 1e9;
+        }
+        Arrays.sort(gflops);
+        return gflops[runs / 2];
+    }
+
+    private static float[] random(SplittableRandom rnd, long n) {
+        float[] x = new float[Math.toIntExact(n)];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextDouble() * 2 - 1);
+        return x;
+    }
+}
