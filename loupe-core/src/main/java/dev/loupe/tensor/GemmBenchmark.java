@@ -81,8 +81,9 @@ public final class GemmBenchmark {
     public record Result(String backend, Op op, Shape shape, int threads, double gflops, Double pctOfOpenBlas) {
         public String toJson() {
             return String.format(Locale.ROOT,
-                    "{\"backend\":\"%s\",\"op\":\"%s\",\"m\":%d,\"k\":%d,\"n\":%d,\"threads\":%d,\"gflops\":%.2f,\"pct_of_openblas\":%s}",
-                    backend, op.id, shape.m(), shape.k(), shape.n(), threads, gflops,
+                    "{\"backend\":\"%s\",\"op\":\"%s\",\"m\":%d,\"k\":%d,\"n\":%d,\"threads\":%d,\"gflops\":%s,\"pct_of_openblas\":%s}",
+                    backend, op.id, shape.m(), shape.k(), shape.n(), threads,
+                    new java.math.BigDecimal(gflops).round(new java.math.MathContext(4)).toPlainString(),
                     pctOfOpenBlas == null ? "null" : String.format(Locale.ROOT, "%.1f", pctOfOpenBlas));
         }
 
