@@ -12,8 +12,10 @@ import java.util.function.Consumer;
  * (A·B, A·Bᵀ, Aᵀ·B) and thread count, every backend is timed on the same matrices and reported in
  * GFLOP/s and as a percentage of OpenBLAS measured in the same run (the ceiling on this machine).
  *
- * <p>Method: warm-up calls (≥ {@code 2 × minRunSeconds}), then {@code runs} timed runs, each
- * repeating the call until it lasts at least {@code minRunSeconds}; the median run is reported.
+ * <p>Method: every backend is first run on a small problem (so the JIT has compiled it), then per
+ * configuration warm-up calls (≥ {@code 2 × minRunSeconds}), then {@code runs} timed runs per
+ * backend, taken in turns, each repeating the call until it lasts at least {@code minRunSeconds};
+ * the median run is reported.
  * FLOPs are counted as 2·m·k·n. This is a quick in-process comparison, not a JMH benchmark
  * (loupe-bench's {@code GemmBench} is that).
  */
@@ -116,11 +118,13 @@ public final class GemmBenchmark {
                 for (Op op : opt.ops()) {
                     for (int t : opt.threads()) {
                         Kernels.setThreads(t);
+                        double[] gf = measureInterleaved(gemms, op, s, a, b, c, opt.minRunSeconds(), opt.runs());
                         Double ceiling = null;
-                        for (Gemm g : gemms) {
-                            double gf = measure(g, op, s, a, b, c, opt.minRunSeconds(), opt.runs());
-                            if (g.name().equals(Kernels.OPENBLAS)) ceiling = gf;
-                            Result r = new Result(g.name(), op, s, t, gf, ceiling == null ? null : 100 * gf / ceiling);
+                        for (int i = 0; i < gemms.size(); i++) {
+                            if (gemms.get(i).name().equals(Kernels.OPENBLAS)) ceiling = gf[i];
+                        }
+                        for (int i = 0; i < gemms.size(); i++) {
+                            Result r = new Result(gemms.get(i).name(), op, s, t, gf[i], ceiling == null ? null : 100 * gf[i] / ceiling);
                             results.add(r);
                             sink.accept(r);
                         }
@@ -133,29 +137,52 @@ public final class GemmBenchmark {
         return results;
     }
 
-    /** Median GFLOP/s of {@code runs} timed runs of {@code C = op(A)·op(B)}. */
-    public static double measure(Gemm g, Op op, Shape s, float[] a, float[] b, float[] c, double minRunSeconds, int runs) {
+    /**
+     * Median GFLOP/s of each backend over {@code runs} timed runs of {@code C = op(A)·op(B)}. The
+     * backends take turns run by run, so drifting load on a shared machine hits them alike.
+     */
+    public static double[] measureInterleaved(List<Gemm> gemms, Op op, Shape s, float[] a, float[] b, float[] c,
+                                              double minRunSeconds, int runs) {
+        int nb = gemms.size();
+        Runnable[] calls = new Runnable[nb];
+        int[] reps = new int[nb];
+        for (int i = 0; i < nb; i++) {
+            calls[i] = call(gemms.get(i), op, s, a, b, c);
+            reps[i] = warmUp(calls[i], minRunSeconds);
+        }
+        double flops = 2.0 * s.m() * s.k() * s.n();
+        double[][] gflops = new double[nb][runs];
+        for (int r = 0; r < runs; r++) {
+            for (int i = 0; i < nb; i++) {
+                long t0 = System.nanoTime();
+                for (int rep = 0; rep < reps[i]; rep++) calls[i].run();
+                gflops[i][r] = flops * reps[i] / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            }
+        }
+        double[] median = new double[nb];
+        for (int i = 0; i < nb; i++) {
+            Arrays.sort(gflops[i]);
+            median[i] = gflops[i][runs / 2];
+        }
+        return median;
+    }
+
+    private static Runnable call(Gemm g, Op op, Shape s, float[] a, float[] b, float[] c) {
         int m = s.m(), k = s.k(), n = s.n();
         int lda = op.transA ? m : k, ldb = op.transB ? k : n;
-        Runnable call = () -> g.sgemm(op.transA, op.transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
-        long warmEnd = System.nanoTime() + (long) (2 * minRunSeconds * 1e9);
-        int warmCalls = 0;
-        long warmStart = System.nanoTime();
+        return () -> g.sgemm(op.transA, op.transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
+    }
+
+    /** Calls for at least 2 × minRunSeconds (and twice); returns the repetitions that fill one run. */
+    private static int warmUp(Runnable call, double minRunSeconds) {
+        long start = System.nanoTime(), end = start + (long) (2 * minRunSeconds * 1e9);
+        int calls = 0;
         do {
             call.run();
-            warmCalls++;
-        } while (System.nanoTime() < warmEnd || warmCalls < 2);
-        double perCall = (System.nanoTime() - warmStart) / 1e9 / warmCalls;
-        int reps = (int) Math.max(1, Math.ceil(minRunSeconds / perCall));
-        double[] gflops = new double[runs];
-        for (int r = 0; r < runs; r++) {
-            long t0 = System.nanoTime();
-            for (int i = 0; i < reps; i++) call.run();
-            double sec = (System.nanoTime() - t0) / 1e9;
-            gflops[r] = 2.0 * m * k * n * reps / sec / 1e9;
-        }
-        Arrays.sort(gflops);
-        return gflops[runs / 2];
+            calls++;
+        } while (System.nanoTime() < end || calls < 2);
+        double perCall = (System.nanoTime() - start) / 1e9 / calls;
+        return (int) Math.max(1, Math.ceil(minRunSeconds / perCall));
     }
 
     /**
@@ -166,7 +193,7 @@ public final class GemmBenchmark {
         Shape s = new Shape(96, 256, 256);
         SplittableRandom rnd = new SplittableRandom(1);
         float[] a = random(rnd, (long) s.m() * s.k()), b = random(rnd, (long) s.k() * s.n()), c = new float[s.m() * s.n()];
-        for (Op op : Op.values()) measure(g, op, s, a, b, c, minRunSeconds, 1);
+        for (Op op : Op.values()) warmUp(call(g, op, s, a, b, c), minRunSeconds);
     }
 
     private static float[] random(SplittableRandom rnd, long n) {

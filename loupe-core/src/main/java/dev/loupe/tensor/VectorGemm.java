@@ -10,22 +10,27 @@ import jdk.incubator.vector.VectorSpecies;
  * This is one of only two classes allowed to import {@code jdk.incubator.vector}; {@link Kernels}
  * loads it reflectively and only when that module is present.
  *
- * <p><b>Blocking scheme</b> (GotoBLAS/BLIS). With VL the lanes of the preferred species (16 floats
- * for AVX-512), the register tile is {@value #MR} rows × NR = 3·VL columns: 24 accumulator
- * vectors, plus 3 B vectors and one broadcast, fit the 32 vector registers. Loops, outermost first:
+ * <p><b>Blocking scheme</b> (GotoBLAS/BLIS, adapted). With VL the lanes of the preferred species
+ * (16 floats for AVX-512), the register tile is MR = 12 rows × NR = 2·VL columns: 24 accumulator
+ * vectors plus 2 B vectors and the broadcasts fit the 32 vector registers, and each k-step does
+ * 12 broadcast loads (folded into {@code vbroadcastss m32}), 2 vector loads and 24 FMAs.
+ * Loops, outermost first:
  * <pre>
- *   jc over N in NC columns
- *     pc over K in KC            pack op(B)[pc:pc+KC, jc:jc+NC] into KC×NR micro-panels (L3/L2)
- *       ic over M in MC rows     pack op(A)[ic:ic+MC, pc:pc+KC] into MR×KC micro-panels (L2)
- *         jr over NC by NR       one B micro-panel stays in L1 while …
- *           ir over MC by MR     … every A micro-panel streams past it: the microkernel does
- *                                KC rank-1 updates of the MR×NR tile (MR broadcasts, 3 loads, 24 FMAs)
+ *   jc over N by nc        pack op(B)[:, jc:jc+nc] (all of K) into K×NR micro-panels   (L3)
+ *     ic over M by mc      pack op(A)[ic:ic+mc, :] (all of K) into MR×K micro-panels   (L2)
+ *       jr over nc by NR   zero an mc×NR strip of C accumulators                       (L1)
+ *         pc over K by KC  the KC×NR slice of one B micro-panel stays in L1 while …
+ *           ir over mc by MR   … each A micro-panel slice streams past it: the microkernel adds
+ *                              KC rank-1 updates into its MR×NR tile of the strip
+ *       (then the strip is written to C once: C = alpha·strip + beta·C)
  * </pre>
+ * nc and mc shrink as K grows so the packed blocks stay within B_BLOCK / A_BLOCK floats. Keeping
+ * the C strip in L1 across the whole K loop means C is written once (and read once if beta ≠ 0)
+ * instead of once per K block, which on this machine was worth more than any tile-shape change.
  * Packing is where the transposes go away: the microkernel only ever sees "A panel: MR values per
  * k-step, B panel: NR values per k-step", zero-padded at the matrix edges, so all four
- * transA/transB combinations and any lda/ldb/offsets share one kernel. alpha is applied and beta
- * merged when a tile is written back (beta only on the first K block; beta == 0 never reads C).
- * Tiles are spilled to a small buffer and merged into C from there (edge tiles partially).
+ * transA/transB combinations and any lda/ldb/offsets share one kernel; edge tiles are computed in
+ * full and only their valid part written. beta == 0 never reads C (NaNs there do not propagate).
  *
  * <p>Threads: the larger output dimension is split over {@link Parallel} in tile-aligned chunks;
  * each thread runs the whole blocked algorithm on its part with its own packing buffers (so the
@@ -40,25 +45,22 @@ public final class VectorGemm implements Gemm {
     private static final int VL = S.length();
     static final int MR = 12;
     static final int NR = 2 * VL;
-    private static final int KC = Integer.getInteger("loupe.gemm.kc", 256);
-    private static final int MC = Integer.getInteger("loupe.gemm.mc", 144);  // multiple of MR
+    private static final int KC = Integer.getInteger("loupe.gemm.kc", 192);     // B micro-panel KC×NR in L1
+    private static final int MC = Integer.getInteger("loupe.gemm.mc", 144);     // multiple of MR
     private static final int NC = NR * Integer.getInteger("loupe.gemm.ncp", 48);
-    private static final int B_BLOCK = Integer.getInteger("loupe.gemm.bblock", 1 << 20);
+    private static final int A_BLOCK = Integer.getInteger("loupe.gemm.ablock", 1 << 17);  // floats of packed A (L2)
+    private static final int B_BLOCK = Integer.getInteger("loupe.gemm.bblock", 1 << 20);  // floats of packed B (L3)
     private static final int THIN = 4;              // m or n below this takes the matrix-vector path
     private static final long PARALLEL_MIN = 1L << 20;  // multiply-adds below which one thread is faster
     private static final int AXPY_BLOCK = 1024;     // output columns accumulated in L1 by the axpy sweep
 
-    /** Per-thread scratch: packing buffers and a tile buffer for edges. */
+    /** Per-thread scratch: packed A and B blocks, the C strip accumulator, matrix-vector buffers. */
     private static final class Buffers {
-        final float[] ap = new float[MC * KC];
-        private float[] bp = new float[0];
-        final float[] tile = new float[MR * NR];
+        float[] ap = new float[0], bp = new float[0], strip = new float[0], x = new float[0];
         final float[] acc = new float[AXPY_BLOCK];
-        float[] x = new float[0];
 
-        float[] bp(int size) {
-            if (bp.length < size) bp = new float[size];
-            return bp;
+        static float[] grow(float[] buf, int size) {
+            return buf.length >= size ? buf : new float[size];
         }
     }
 
@@ -111,31 +113,33 @@ public final class VectorGemm implements Gemm {
                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc) {
         Buffers buf = BUFFERS.get();
-        // B block width: the whole K × nc block is packed once, and the MC × nc block of C it feeds
-        // stays in L2 while the K loop revisits it.
+        // Block sizes from k: the packed K × nc block of B is bounded by B_BLOCK and the packed
+        // mcMax × K block of A by A_BLOCK (but at least one micro-panel each).
         int ncMax = Math.max(NR, Math.min(NC, B_BLOCK / k / NR * NR));
-        float[] bp = buf.bp(k * ncMax);
+        int mcMax = Math.max(MR, Math.min(MC, A_BLOCK / k / MR * MR));
+        float[] bp = buf.bp = Buffers.grow(buf.bp, k * ncMax);
+        float[] ap = buf.ap = Buffers.grow(buf.ap, k * mcMax);
+        float[] strip = buf.strip = Buffers.grow(buf.strip, mcMax * NR);
         for (int jc = j0; jc < j1; jc += ncMax) {
-            int nc = Math.min(ncMax, j1 - jc);
-            int ncPad = (nc + NR - 1) / NR * NR;
+            int nc = Math.min(ncMax, j1 - jc), ncPad = (nc + NR - 1) / NR * NR;
             for (int pc = 0; pc < k; pc += KC) {
                 packB(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), jc, nc, bp, pc * ncPad);
             }
-            for (int ic = i0; ic < i1; ic += MC) {
-                int mc = Math.min(MC, i1 - ic);
+            for (int ic = i0; ic < i1; ic += mcMax) {
+                int mc = Math.min(mcMax, i1 - ic), mcPad = (mc + MR - 1) / MR * MR;
                 for (int pc = 0; pc < k; pc += KC) {
-                    int kc = Math.min(KC, k - pc);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, buf.ap);
-                    float betaK = pc == 0 ? beta : 1f;
-                    for (int jr = 0; jr < nc; jr += NR) {  // one B micro-panel in L1 ...
-                        int nr = Math.min(NR, nc - jr);
-                        int bPanel = pc * ncPad + jr * kc;
-                        for (int ir = 0; ir < mc; ir += MR) {  // ... against every A micro-panel
-                            kernel(kc, buf.ap, ir * kc, bp, bPanel, buf.tile);
-                            writeTile(buf.tile, Math.min(MR, mc - ir), nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                                    alpha, betaK);
+                    packA(transA, a, aOff, lda, ic, mc, pc, Math.min(KC, k - pc), ap, pc * mcPad);
+                }
+                for (int jr = 0; jr < nc; jr += NR) {
+                    // The mc × NR strip of C accumulates in L1 over all of K and is written to C once.
+                    java.util.Arrays.fill(strip, 0, mcPad * NR, 0f);
+                    for (int pc = 0; pc < k; pc += KC) {
+                        int kc = Math.min(KC, k - pc), bPanel = pc * ncPad + jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            kernel(kc, ap, pc * mcPad + ir * kc, bp, bPanel, strip, ir * NR);
                         }
                     }
+                    writeStrip(strip, mc, Math.min(NR, nc - jr), c, cOff + ic * ldc + jc + jr, ldc, alpha, beta);
                 }
             }
         }
@@ -143,10 +147,10 @@ public final class VectorGemm implements Gemm {
 
     /** Packs op(A)[ic:ic+mc, pc:pc+kc] as MR-row micro-panels: panel r holds, per k-step, MR values. */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
-                              float[] ap) {
+                              float[] ap, int apOff) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int dst = ir * kc;
+            int dst = apOff + ir * kc;
             if (transA) {  // A stored [k, m]: op(A)[i][p] = a[p*lda + i], MR rows are contiguous per p
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + ir;
@@ -199,12 +203,17 @@ public final class VectorGemm implements Gemm {
         }
     }
 
-    /** The MR×NR microkernel: tile = Σ_p ap[p] ⊗ bp[p] over kc k-steps (outer products of packed panels). */
-    private static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
-        FloatVector c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
+    /**
+     * The MR×NR microkernel: tile += Σ_p ap[p] ⊗ bp[p] over kc k-steps (outer products of packed
+     * panels); the tile is MR rows of NR floats at {@code t} in {@code tile}.
+     */
+    private static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile, int t) {
+        FloatVector c00 = ld(tile, t), c01 = ld(tile, t + VL), c10 = ld(tile, t + NR), c11 = ld(tile, t + NR + VL);
+        FloatVector c20 = ld(tile, t + 2 * NR), c21 = ld(tile, t + 2 * NR + VL), c30 = ld(tile, t + 3 * NR), c31 = ld(tile, t + 3 * NR + VL);
+        FloatVector c40 = ld(tile, t + 4 * NR), c41 = ld(tile, t + 4 * NR + VL), c50 = ld(tile, t + 5 * NR), c51 = ld(tile, t + 5 * NR + VL);
+        FloatVector c60 = ld(tile, t + 6 * NR), c61 = ld(tile, t + 6 * NR + VL), c70 = ld(tile, t + 7 * NR), c71 = ld(tile, t + 7 * NR + VL);
+        FloatVector c80 = ld(tile, t + 8 * NR), c81 = ld(tile, t + 8 * NR + VL), c90 = ld(tile, t + 9 * NR), c91 = ld(tile, t + 9 * NR + VL);
+        FloatVector ca0 = ld(tile, t + 10 * NR), ca1 = ld(tile, t + 10 * NR + VL), cb0 = ld(tile, t + 11 * NR), cb1 = ld(tile, t + 11 * NR + VL);
         for (int p = 0; p < kc; p++) {
             int ai = aOff + p * MR, bi = bOff + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
@@ -222,18 +231,20 @@ public final class VectorGemm implements Gemm {
             x = FloatVector.broadcast(S, ap[ai + 10]); ca0 = b0.fma(x, ca0); ca1 = b1.fma(x, ca1);
             x = FloatVector.broadcast(S, ap[ai + 11]); cb0 = b0.fma(x, cb0); cb1 = b1.fma(x, cb1);
         }
-        // Spill to the tile buffer rather than hand vectors to a helper: C2 stops inlining in a method
-        // this large, and a vector passed to a non-inlined call is boxed on the heap.
-        c00.intoArray(tile, 0 * NR); c01.intoArray(tile, 0 * NR + VL); c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + VL);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + VL); c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + VL);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + VL); c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + VL);
-        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + VL); c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + VL);
-        c80.intoArray(tile, 8 * NR); c81.intoArray(tile, 8 * NR + VL); c90.intoArray(tile, 9 * NR); c91.intoArray(tile, 9 * NR + VL);
-        ca0.intoArray(tile, 10 * NR); ca1.intoArray(tile, 10 * NR + VL); cb0.intoArray(tile, 11 * NR); cb1.intoArray(tile, 11 * NR + VL);
+        // Stored here rather than handed to a helper: C2 stops inlining in a method this large, and a
+        // vector passed to a non-inlined call is boxed on the heap.
+        c00.intoArray(tile, t + 0 * NR); c01.intoArray(tile, t + 0 * NR + VL); c10.intoArray(tile, t + 1 * NR); c11.intoArray(tile, t + 1 * NR + VL);
+        c20.intoArray(tile, t + 2 * NR); c21.intoArray(tile, t + 2 * NR + VL); c30.intoArray(tile, t + 3 * NR); c31.intoArray(tile, t + 3 * NR + VL);
+        c40.intoArray(tile, t + 4 * NR); c41.intoArray(tile, t + 4 * NR + VL); c50.intoArray(tile, t + 5 * NR); c51.intoArray(tile, t + 5 * NR + VL);
+        c60.intoArray(tile, t + 6 * NR); c61.intoArray(tile, t + 6 * NR + VL); c70.intoArray(tile, t + 7 * NR); c71.intoArray(tile, t + 7 * NR + VL);
+        c80.intoArray(tile, t + 8 * NR); c81.intoArray(tile, t + 8 * NR + VL); c90.intoArray(tile, t + 9 * NR); c91.intoArray(tile, t + 9 * NR + VL);
+        ca0.intoArray(tile, t + 10 * NR); ca1.intoArray(tile, t + 10 * NR + VL); cb0.intoArray(tile, t + 11 * NR); cb1.intoArray(tile, t + 11 * NR + VL);
     }
 
+    private static FloatVector ld(float[] x, int i) { return FloatVector.fromArray(S, x, i); }
+
     /** C[0:mr, 0:nr] = alpha · tile[0:mr, 0:nr] + beta · C (beta == 0: C is not read); tile row stride NR. */
-    private static void writeTile(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, float alpha, float beta) {
+    private static void writeStrip(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, float alpha, float beta) {
         if (nr == NR) {
             for (int r = 0; r < mr; r++) {
                 int row = cOff + r * ldc;
