@@ -31,6 +31,9 @@ import jdk.incubator.vector.VectorSpecies;
  * k-step, B panel: NR values per k-step", zero-padded at the matrix edges, so all four
  * transA/transB combinations and any lda/ldb/offsets share one kernel; edge tiles are computed in
  * full and only their valid part written. beta == 0 never reads C (NaNs there do not propagate).
+ * With at most DIRECT_B_ROWS rows (e.g. 64 tokens × a weight matrix) a non-transposed B is not
+ * packed at all: packing would cost about as much as the multiply, so the kernel reads its NR-wide
+ * panels in place with row stride ldb.
  *
  * <p>Threads: the larger output dimension is split over {@link Parallel} in tile-aligned chunks;
  * each thread runs the whole blocked algorithm on its part with its own packing buffers (so the
@@ -45,11 +48,12 @@ public final class VectorGemm implements Gemm {
     private static final int VL = S.length();
     static final int MR = 12;
     static final int NR = 2 * VL;
-    private static final int KC = Integer.getInteger("loupe.gemm.kc", 192);     // B micro-panel KC×NR in L1
-    private static final int MC = Integer.getInteger("loupe.gemm.mc", 144);     // multiple of MR
-    private static final int NC = NR * Integer.getInteger("loupe.gemm.ncp", 48);
-    private static final int A_BLOCK = Integer.getInteger("loupe.gemm.ablock", 1 << 17);  // floats of packed A (L2)
-    private static final int B_BLOCK = Integer.getInteger("loupe.gemm.bblock", 1 << 20);  // floats of packed B (L3)
+    private static final int KC = 192;             // KC×NR of B (24 KB) + the MC×NR C strip (18 KB) fit L1
+    private static final int MC = 144;             // rows per A block, a multiple of MR
+    private static final int NC = NR * 48;         // columns per B block at most
+    private static final int A_BLOCK = 1 << 17;  // floats of packed A (L2)
+    private static final int B_BLOCK = 1 << 20;  // floats of packed B (L3)
+    private static final int DIRECT_B_ROWS = 8 * MR;  // up to this many rows, B is read in place
     private static final int THIN = 4;              // m or n below this takes the matrix-vector path
     private static final long PARALLEL_MIN = 1L << 20;  // multiply-adds below which one thread is faster
     private static final int AXPY_BLOCK = 1024;     // output columns accumulated in L1 by the axpy sweep
@@ -120,10 +124,15 @@ public final class VectorGemm implements Gemm {
         float[] bp = buf.bp = Buffers.grow(buf.bp, k * ncMax);
         float[] ap = buf.ap = Buffers.grow(buf.ap, k * mcMax);
         float[] strip = buf.strip = Buffers.grow(buf.strip, mcMax * NR);
+        // With few rows, packing B would cost about as much as using it: the kernel then reads full
+        // NR-wide panels of a non-transposed B in place (row stride ldb); only a ragged last panel is packed.
+        boolean directB = !transB && i1 - i0 <= DIRECT_B_ROWS;
         for (int jc = j0; jc < j1; jc += ncMax) {
             int nc = Math.min(ncMax, j1 - jc), ncPad = (nc + NR - 1) / NR * NR;
-            for (int pc = 0; pc < k; pc += KC) {
-                packB(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), jc, nc, bp, pc * ncPad);
+            int packFrom = directB ? nc / NR * NR : 0;
+            for (int pc = 0; pc < k && packFrom < nc; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc + packFrom, nc - packFrom, bp, pc * ncPad + packFrom * kc);
             }
             for (int ic = i0; ic < i1; ic += mcMax) {
                 int mc = Math.min(mcMax, i1 - ic), mcPad = (mc + MR - 1) / MR * MR;
@@ -133,10 +142,14 @@ public final class VectorGemm implements Gemm {
                 for (int jr = 0; jr < nc; jr += NR) {
                     // The mc × NR strip of C accumulates in L1 over all of K and is written to C once.
                     java.util.Arrays.fill(strip, 0, mcPad * NR, 0f);
+                    boolean inPlace = jr < packFrom;
                     for (int pc = 0; pc < k; pc += KC) {
-                        int kc = Math.min(KC, k - pc), bPanel = pc * ncPad + jr * kc;
+                        int kc = Math.min(KC, k - pc);
+                        float[] bSrc = inPlace ? b : bp;
+                        int bPanel = inPlace ? bOff + pc * ldb + jc + jr : pc * ncPad + jr * kc;
+                        int bStride = inPlace ? ldb : NR;
                         for (int ir = 0; ir < mc; ir += MR) {
-                            kernel(kc, ap, pc * mcPad + ir * kc, bp, bPanel, strip, ir * NR);
+                            kernel(kc, ap, pc * mcPad + ir * kc, bSrc, bPanel, bStride, strip, ir * NR);
                         }
                     }
                     writeStrip(strip, mc, Math.min(NR, nc - jr), c, cOff + ic * ldc + jc + jr, ldc, alpha, beta);
@@ -148,28 +161,32 @@ public final class VectorGemm implements Gemm {
     /** Packs op(A)[ic:ic+mc, pc:pc+kc] as MR-row micro-panels: panel r holds, per k-step, MR values. */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
                               float[] ap, int apOff) {
-        for (int ir = 0; ir < mc; ir += MR) {
+        int mcPad = (mc + MR - 1) / MR * MR;
+        if (transA) {  // A stored [k, m]: op(A)[i][p] = a[p*lda + i]; read each stored row segment once
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (pc + p) * lda + ic, d = apOff + p * MR;
+                for (int ir = 0; ir < mcPad; ir += MR, d += MR * kc) {
+                    int mr = Math.min(MR, mc - ir);
+                    for (int r = 0; r < mr; r++) ap[d + r] = a[src + ir + r];
+                    for (int r = mr; r < MR; r++) ap[d + r] = 0f;
+                }
+            }
+            return;
+        }
+        for (int ir = 0; ir < mc; ir += MR) {  // A stored [m, k]: MR sequential row streams, contiguous writes
             int mr = Math.min(MR, mc - ir);
-            int dst = apOff + ir * kc;
-            if (transA) {  // A stored [k, m]: op(A)[i][p] = a[p*lda + i], MR rows are contiguous per p
+            int dst = apOff + ir * kc, src = aOff + (ic + ir) * lda + pc;
+            if (mr == MR) {
                 for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + ir;
-                    int d = dst + p * MR;
-                    for (int r = 0; r < mr; r++) ap[d + r] = a[src + r];
-                    for (int r = mr; r < MR; r++) ap[d + r] = 0f;
+                    int d = dst + p * MR, sp = src + p;
+                    for (int r = 0; r < MR; r++) ap[d + r] = a[sp + r * lda];
                 }
-            } else if (mr == MR) {  // A stored [m, k]: MR sequential row streams, contiguous writes
-                int src = aOff + (ic + ir) * lda + pc;
-                for (int p = 0; p < kc; p++) {
-                    int d = dst + p * MR, s = src + p;
-                    for (int r = 0; r < MR; r++) ap[d + r] = a[s + r * lda];
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    int d = dst + p * MR, s = aOff + (ic + ir) * lda + pc + p;
-                    for (int r = 0; r < mr; r++) ap[d + r] = a[s + r * lda];
-                    for (int r = mr; r < MR; r++) ap[d + r] = 0f;
-                }
+                continue;
+            }
+            for (int p = 0; p < kc; p++) {
+                int d = dst + p * MR, sp = src + p;
+                for (int r = 0; r < mr; r++) ap[d + r] = a[sp + r * lda];
+                for (int r = mr; r < MR; r++) ap[d + r] = 0f;
             }
         }
     }
@@ -205,9 +222,10 @@ public final class VectorGemm implements Gemm {
 
     /**
      * The MR×NR microkernel: tile += Σ_p ap[p] ⊗ bp[p] over kc k-steps (outer products of packed
-     * panels); the tile is MR rows of NR floats at {@code t} in {@code tile}.
+     * panels); the tile is MR rows of NR floats at {@code t} in {@code tile}. B's k-steps are
+     * {@code bStride} apart (NR when packed, ldb when read in place).
      */
-    private static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile, int t) {
+    private static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, int bStride, float[] tile, int t) {
         FloatVector c00 = ld(tile, t), c01 = ld(tile, t + VL), c10 = ld(tile, t + NR), c11 = ld(tile, t + NR + VL);
         FloatVector c20 = ld(tile, t + 2 * NR), c21 = ld(tile, t + 2 * NR + VL), c30 = ld(tile, t + 3 * NR), c31 = ld(tile, t + 3 * NR + VL);
         FloatVector c40 = ld(tile, t + 4 * NR), c41 = ld(tile, t + 4 * NR + VL), c50 = ld(tile, t + 5 * NR), c51 = ld(tile, t + 5 * NR + VL);
@@ -215,7 +233,7 @@ public final class VectorGemm implements Gemm {
         FloatVector c80 = ld(tile, t + 8 * NR), c81 = ld(tile, t + 8 * NR + VL), c90 = ld(tile, t + 9 * NR), c91 = ld(tile, t + 9 * NR + VL);
         FloatVector ca0 = ld(tile, t + 10 * NR), ca1 = ld(tile, t + 10 * NR + VL), cb0 = ld(tile, t + 11 * NR), cb1 = ld(tile, t + 11 * NR + VL);
         for (int p = 0; p < kc; p++) {
-            int ai = aOff + p * MR, bi = bOff + p * NR;
+            int ai = aOff + p * MR, bi = bOff + p * bStride;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
             FloatVector x;
             x = FloatVector.broadcast(S, ap[ai + 0]); c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
