@@ -190,10 +190,11 @@ public final class GemmBenchmark {
      * runs orders of magnitude slower until C2 compiles it, which a first large call would absorb.
      */
     private static void prime(Gemm g, double minRunSeconds) {
-        Shape s = new Shape(96, 256, 256);
         SplittableRandom rnd = new SplittableRandom(1);
-        float[] a = random(rnd, (long) s.m() * s.k()), b = random(rnd, (long) s.k() * s.n()), c = new float[s.m() * s.n()];
-        for (Op op : Op.values()) warmUp(call(g, op, s, a, b, c), minRunSeconds);
+        for (Shape s : List.of(new Shape(96, 256, 256), new Shape(1, 256, 512))) {  // blocked and matrix-vector paths
+            float[] a = random(rnd, (long) s.m() * s.k()), b = random(rnd, (long) s.k() * s.n()), c = new float[s.m() * s.n()];
+            for (Op op : Op.values()) warmUp(call(g, op, s, a, b, c), minRunSeconds);
+        }
     }
 
     private static float[] random(SplittableRandom rnd, long n) {
