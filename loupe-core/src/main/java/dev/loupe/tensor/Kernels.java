@@ -65,7 +65,8 @@ public final class Kernels {
                 Gemm g = openBlas();
                 if (g == null) {
                     throw new ConfigException("backend openblas is not available: " + openBlasError
-                            + "; install it (Debian: libopenblas0-pthread) or pick java or scalar");
+                            + "; install it (Debian: libopenblas0-pthread), run the JVM with"
+                            + " --enable-native-access=ALL-UNNAMED (the ./loupe launcher does), or pick java or scalar");
                 }
                 return g;
             }
