@@ -208,7 +208,15 @@ public final class VectorGemm implements Gemm {
                     for (int j = 0; j < nr; j++) bp[d + j] = b[src + j];
                     for (int j = nr; j < NR; j++) bp[d + j] = 0f;
                 }
-            } else {  // B stored [n, k]: walk each row of B contiguously, write with stride NR
+            } else if (nr == NR) {  // B stored [n, k]: gather NR values per k-step from NR rows of B
+                int[] rows = gatherRows(ldb);
+                int src = bOff + (jc + jr) * ldb + pc;
+                for (int p = 0; p < kc; p++) {
+                    for (int j = 0; j < NR; j += VL) {
+                        FloatVector.fromArray(S, b, src + j * ldb + p, rows, 0).intoArray(bp, dst + p * NR + j);
+                    }
+                }
+            } else {  // ragged last panel of a transposed B: walk its rows, write with stride NR
                 for (int j = 0; j < nr; j++) {
                     int src = bOff + (jc + jr + j) * ldb + pc;
                     for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p];
@@ -218,6 +226,13 @@ public final class VectorGemm implements Gemm {
                 }
             }
         }
+    }
+
+    /** Lane offsets {0, ldb, 2·ldb, …} for gathering one column of VL consecutive rows of B. */
+    private static int[] gatherRows(int ldb) {
+        int[] rows = new int[VL];
+        for (int t = 0; t < VL; t++) rows[t] = t * ldb;
+        return rows;
     }
 
     /**
