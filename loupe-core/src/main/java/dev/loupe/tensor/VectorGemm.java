@@ -29,7 +29,8 @@ import jdk.incubator.vector.VectorSpecies;
  * instead of once per K block, which on this machine was worth more than any tile-shape change.
  * Packing is where the transposes go away: the microkernel only ever sees "A panel: MR values per
  * k-step, B panel: NR values per k-step", zero-padded at the matrix edges, so all four
- * transA/transB combinations and any lda/ldb/offsets share one kernel; edge tiles are computed in
+ * transA/transB combinations and any lda/ldb/offsets share one kernel (a transposed B is packed
+ * with vector gathers, one lane per stored row); edge tiles are computed in
  * full and only their valid part written. beta == 0 never reads C (NaNs there do not propagate).
  * With at most DIRECT_B_ROWS rows (e.g. 64 tokens × a weight matrix) a non-transposed B is not
  * packed at all: packing would cost about as much as the multiply, so the kernel reads its NR-wide
