@@ -10,6 +10,12 @@ public final class ScalarGemm implements Gemm {
                       float alpha, float[] a, int aOff, int lda,
                       float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
+        Gemm.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scale(beta, c, cOff, ldc, m, n);
+            return;
+        }
         float[] acc = new float[n];
         for (int i = 0; i < m; i++) {
             java.util.Arrays.fill(acc, 0f);
@@ -27,6 +33,14 @@ public final class ScalarGemm implements Gemm {
             for (int j = 0; j < n; j++) {
                 c[crow + j] = beta == 0f ? alpha * acc[j] : alpha * acc[j] + beta * c[crow + j];
             }
+        }
+    }
+
+    /** C = beta · C over an [m, n] block; beta == 0 writes zeros (BLAS: A and B are not read). */
+    static void scale(float beta, float[] c, int cOff, int ldc, int m, int n) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j++) c[row + j] = beta == 0f ? 0f : beta * c[row + j];
         }
     }
 

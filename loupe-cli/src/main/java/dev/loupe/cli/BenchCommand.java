@@ -1,0 +1,15 @@
+package dev.loupe.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code loupe bench}: parent of the benchmark verbs; alone it prints its usage. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure Loupe's performance on this machine.",
+        subcommands = {BenchKernelsCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  loupe bench kernels", "  loupe bench kernels --threads 1 --json"})
+final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
+}

@@ -1,0 +1,59 @@
+package dev.loupe.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class BenchCommandTest {
+    @Test
+    void kernelsJsonLinesHaveTheDocumentedKeys() throws Exception {
+        String[] r = MainTest.run("bench", "kernels", "--json", "--quick", "--threads", "1,2",
+                "--backends", "java,scalar", "--shapes", "8x16x24,1x32x40");
+        assertEquals("0", r[0], r[2]);
+        List<String> lines = r[1].lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(2 * 3 * 2 * 2, lines.size(), r[1]);  // shapes × ops × threads × backends
+        ObjectMapper json = new ObjectMapper();
+        for (String line : lines) {
+            JsonNode o = json.readTree(line);
+            for (String key : new String[]{"backend", "op", "m", "k", "n", "threads", "gflops", "pct_of_openblas"}) {
+                assertTrue(o.has(key), "missing " + key + " in " + line);
+            }
+            assertTrue(List.of("java-vector", "scalar").contains(o.get("backend").asText()), line);
+            assertTrue(List.of("AB", "ABt", "AtB").contains(o.get("op").asText()), line);
+            assertTrue(o.get("gflops").asDouble() > 0, line);
+            assertTrue(o.get("pct_of_openblas").isNull(), "no OpenBLAS in this run: " + line);
+        }
+    }
+
+    @Test
+    void tableHasAHeaderAndOneRowPerMeasurement() {
+        String[] r = MainTest.run("bench", "kernels", "--quick", "--threads", "1", "--backends", "scalar", "--shapes", "4x4x4");
+        assertEquals("0", r[0], r[2]);
+        List<String> lines = r[1].lines().toList();
+        assertTrue(lines.getFirst().contains("GFLOP/s"), r[1]);
+        assertEquals(1 + 3, lines.size(), r[1]);
+    }
+
+    @Test
+    void badInputsAreOneLineErrors() {
+        String[] r = MainTest.run("bench", "kernels", "--backends", "cuda");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("cuda"), r[2]);
+        r = MainTest.run("bench", "kernels", "--shapes", "8x8");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("8x8"), r[2]);
+        r = MainTest.run("bench", "kernels", "--threads", "0");
+        assertEquals("2", r[0]);
+    }
+
+    @Test
+    void benchAlonePrintsItsSubcommands() {
+        String[] r = MainTest.run("bench");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("kernels"), r[1]);
+    }
+}

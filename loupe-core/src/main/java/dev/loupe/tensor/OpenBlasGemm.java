@@ -1,0 +1,118 @@
+package dev.loupe.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.Objects;
+
+/**
+ * The "openblas" backend: {@code cblas_sgemm} from {@code libopenblas.so.0} called through FFM.
+ *
+ * <p>The downcall is linked with {@link Linker.Option#critical(boolean) critical(true)}, so the Java
+ * heap {@code float[]}s are passed to C directly ({@link MemorySegment#ofArray} plus the element
+ * offset): no copies and no off-heap staging, the cost over C is one downcall. Being the C library,
+ * results are OpenBLAS's own; {@code GemmParityTest} checks they agree with {@link ScalarGemm}.
+ * Arguments are bounds-checked in Java first ({@link Gemm#checkArgs}), since native code would
+ * otherwise read or write past the arrays. Not a general BLAS binding: only sgemm and the thread
+ * count.
+ *
+ * <p>OpenBLAS keeps its own thread pool; before each call its size is set to {@link Kernels#threads()}
+ * if that changed since the last call.
+ */
+public final class OpenBlasGemm implements Gemm {
+    static final String LIBRARY = "libopenblas.so.0";
+    private static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
+
+    private volatile int threadsSet = -1;
+
+    private OpenBlasGemm() {}
+
+    /**
+     * The downcall handles, linked when this holder is first touched. They are static finals so C2
+     * treats them as constants and inlines the call (a handle in an instance field costs ~0.5 µs per call).
+     */
+    private static final class Native {
+        static final MethodHandle SGEMM, SET_NUM_THREADS;
+
+        static {
+            SymbolLookup lib = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
+            Linker linker = Linker.nativeLinker();
+            var f = ValueLayout.JAVA_FLOAT;
+            var i = ValueLayout.JAVA_INT;
+            var p = ValueLayout.ADDRESS;
+            SGEMM = linker.downcallHandle(find(lib, "cblas_sgemm"),
+                    FunctionDescriptor.ofVoid(i, i, i, i, i, i, f, p, i, p, i, f, p, i),
+                    Linker.Option.critical(true));
+            SET_NUM_THREADS = linker.downcallHandle(find(lib, "openblas_set_num_threads"), FunctionDescriptor.ofVoid(i));
+        }
+    }
+
+    /**
+     * Loads the library and links the downcalls.
+     *
+     * @throws UnsupportedOperationException with a one-line reason when the library or its symbols
+     *         cannot be loaded (also when native access is not enabled for this module)
+     */
+    public static OpenBlasGemm load() {
+        try {
+            Objects.requireNonNull(Native.SGEMM);
+            return new OpenBlasGemm();
+        } catch (ExceptionInInitializerError e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new UnsupportedOperationException(LIBRARY + " could not be loaded: " + cause.getMessage(), cause);
+        } catch (NoClassDefFoundError e) {  // the holder failed to initialise on an earlier attempt
+            throw new UnsupportedOperationException(LIBRARY + " could not be loaded (see the first attempt's error)", e);
+        }
+    }
+
+    private static MemorySegment find(SymbolLookup lib, String symbol) {
+        return lib.find(symbol).orElseThrow(() ->
+                new UnsupportedOperationException(LIBRARY + " has no symbol " + symbol));
+    }
+
+    @Override public String name() { return "openblas"; }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        Gemm.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {  // BLAS does not read A and B then; OpenBLAS would still multiply NaNs
+            ScalarGemm.scale(beta, c, cOff, ldc, m, n);
+            return;
+        }
+        syncThreads();
+        try {
+            Native.SGEMM.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
+                    alpha, segment(a, aOff), lda, segment(b, bOff), ldb, beta, segment(c, cOff), ldc);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cblas_sgemm failed: " + t, t);
+        }
+    }
+
+    /** A heap segment starting at element {@code off}; an empty matrix may come with no array. */
+    private static MemorySegment segment(float[] x, int off) {
+        if (x == null) return MemorySegment.NULL;
+        return MemorySegment.ofArray(x).asSlice((long) Math.min(off, x.length) * Float.BYTES);
+    }
+
+    private void syncThreads() {
+        int t = Kernels.threads();
+        if (t == threadsSet) return;
+        synchronized (this) {
+            if (t == threadsSet) return;
+            try {
+                Native.SET_NUM_THREADS.invokeExact(t);
+            } catch (Throwable e) {
+                throw new IllegalStateException("openblas_set_num_threads failed: " + e, e);
+            }
+            threadsSet = t;
+        }
+    }
+}
