@@ -56,4 +56,17 @@ class BenchCommandTest {
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("kernels"), r[1]);
     }
+
+    @Test
+    void forwardJsonReportsThroughputAndCeiling() throws Exception {
+        String model = dev.loupe.testutil.Shared.path("fixtures/models/gpt2-tiny").toString();
+        String[] r = MainTest.run("bench", "forward", "--model", model, "--batch", "2", "--seq", "16", "--runs", "1", "--json");
+        assertEquals("0", r[0], r[2]);
+        var j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r[1].strip());
+        for (String k : new String[]{"tokens_per_s", "gflops", "ceiling_gflops", "fraction_of_ceiling"})
+            assertTrue(j.get(k).asDouble() > 0, k + " in " + r[1]);
+        assertEquals(2, j.get("batch").asInt());
+        r = MainTest.run("bench", "forward", "--model", model, "--seq", "1000");
+        assertEquals("2", r[0], r[2]);
+    }
 }

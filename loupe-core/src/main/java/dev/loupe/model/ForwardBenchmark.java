@@ -1,8 +1,11 @@
 package dev.loupe.model;
 
+import dev.loupe.tensor.Gemm;
+import dev.loupe.tensor.GemmBenchmark;
 import dev.loupe.tensor.Kernels;
 import dev.loupe.util.ConfigException;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -19,6 +22,22 @@ public final class ForwardBenchmark {
             return String.format("%s batch %d seq %d: %.1f ms/forward, %.0f tokens/s, %.1f GFLOP/s (%s, %d threads, median of %d)",
                     model, batch, seq, medianMs, tokensPerSecond, gflops, backend, threads, runs);
         }
+    }
+
+    /**
+     * The ceiling a forward pass is compared against: OpenBLAS GFLOP/s (or, without OpenBLAS, the
+     * active backend's) on the model's largest GEMM, {@code [batch·seq, d_model] · [d_model, d_mlp]},
+     * measured now, in the same process and thread setting as the forward runs.
+     */
+    public static double ceilingGflops(TransformerConfig c, int batch, int seq) {
+        var names = Kernels.available();
+        Gemm g = Kernels.backend(names.contains(Kernels.OPENBLAS) ? Kernels.OPENBLAS : Kernels.gemm().name());
+        var shape = new GemmBenchmark.Shape(batch * seq, c.dModel(), c.dMlp());
+        SplittableRandom r = new SplittableRandom(1);
+        float[] a = new float[shape.m() * shape.k()], b = new float[shape.k() * shape.n()], out = new float[shape.m() * shape.n()];
+        for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
+        return GemmBenchmark.measureInterleaved(List.of(g), GemmBenchmark.Op.AB, shape, a, b, out, 0.2, 5)[0];
     }
 
     public static Result run(Transformer model, int batch, int seq, int warmup, int runs, long seed) {

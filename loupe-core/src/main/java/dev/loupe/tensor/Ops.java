@@ -22,12 +22,12 @@ public final class Ops {
     public interface RangeBody { void run(int from, int to); }
 
     /**
-     * Runs {@code body} over [0, n): the one place where the engine's parallelism gets switched on
-     * (to {@code Parallel.forRange} once the kernels' worker pool is merged). Bodies must only write
-     * to disjoint index ranges; chunk-local scratch goes inside the body.
+     * Runs {@code body} over [0, n) split across the {@link Parallel} pool: the one place where the
+     * engine's parallelism is switched on. Bodies must only write to disjoint index ranges; chunk-local
+     * scratch goes inside the body. Called from inside a pool thread it runs sequentially.
      */
     public static void forRange(int n, RangeBody body) {
-        body.run(0, n);
+        Parallel.forRange(n, body::run);
     }
 
     /** Runs {@code body} for each row 0..n-1, split as {@link #forRange}. */

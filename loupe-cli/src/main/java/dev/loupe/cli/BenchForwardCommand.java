@@ -1,0 +1,47 @@
+package dev.loupe.cli;
+
+import dev.loupe.model.ForwardBenchmark;
+import dev.loupe.model.Transformer;
+import dev.loupe.model.arch.ModelLoader;
+import dev.loupe.tensor.Kernels;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code loupe bench forward}: batched prefill throughput against the same run's GEMM ceiling. */
+@Command(name = "forward", mixinStandardHelpOptions = true,
+        description = {"Time batched prefill (no hooks) of a model and report tokens/s and achieved GFLOP/s",
+                "as a fraction of the OpenBLAS GEMM ceiling measured in the same run."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  loupe bench forward --model models/loupe-1l --batch 8 --seq 128",
+                "  loupe bench forward --model ../shared/models/stories260K/stories260K.bin --batch 4 --seq 256 --json"})
+final class BenchForwardCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "HF model directory or llama2.c .bin file.") Path model;
+    @Option(names = "--batch", defaultValue = "8", description = "Sequences per forward (default ${DEFAULT-VALUE}).") int batch;
+    @Option(names = "--seq", defaultValue = "128", description = "Tokens per sequence (default ${DEFAULT-VALUE}).") int seq;
+    @Option(names = "--runs", defaultValue = "7", description = "Timed runs; the median is reported (default ${DEFAULT-VALUE}).") int runs;
+    @Option(names = "--json", description = "Print one JSON object instead of text.") boolean json;
+
+    @Override public Integer call() {
+        Transformer m = ModelLoader.load(model);
+        var r = ForwardBenchmark.run(m, batch, seq, 3, runs, 7);
+        double ceiling = ForwardBenchmark.ceilingGflops(m.config(), batch, seq);
+        var out = spec.commandLine().getOut();
+        if (json) {
+            out.println(String.format(Locale.ROOT, "{\"model\":\"%s\",\"batch\":%d,\"seq\":%d,\"backend\":\"%s\",\"threads\":%d,"
+                            + "\"ms_per_forward\":%.3f,\"tokens_per_s\":%.1f,\"gflops\":%.2f,\"ceiling_gflops\":%.2f,\"fraction_of_ceiling\":%.4f}",
+                    model.getFileName(), batch, seq, r.backend(), Kernels.threads(), r.medianMs(), r.tokensPerSecond(), r.gflops(), ceiling, r.gflops() / ceiling));
+        } else {
+            out.println(r);
+            out.println(String.format(Locale.ROOT, "ceiling: %.1f GFLOP/s (GEMM [%d×%d]·[%d×%d] in this run) → forward at %.0f%% of ceiling",
+                    ceiling, batch * seq, m.config().dModel(), m.config().dModel(), m.config().dMlp(), 100 * r.gflops() / ceiling));
+        }
+        out.flush();
+        return 0;
+    }
+}
