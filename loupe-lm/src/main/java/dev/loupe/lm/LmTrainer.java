@@ -6,7 +6,7 @@ import dev.loupe.tensor.Kernels;
 import dev.loupe.util.ConfigException;
 import dev.loupe.util.LoupeException;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -24,13 +24,13 @@ import java.util.Locale;
 public final class LmTrainer {
     public static final String CHECKPOINT = "checkpoint.safetensors";
 
-    /** Outcome of {@link #run}: completed steps, tokens trained on, last losses, wall time of this session. */
-    public record Result(long step, long tokensSeen, double trainLoss, double heldOutLoss, double seconds) {}
+    /** Outcome of {@link #run}: completed steps, tokens trained on, last losses, wall time and speed of this session. */
+    public record Result(long step, long tokensSeen, double trainLoss, double heldOutLoss, double seconds, double tokensPerSecond) {}
 
     private final TrainLmConfig cfg;
     private final TokenSplit data;
     private final Path dir;
-    private final PrintStream log;
+    private final PrintWriter log;
     private final Gpt2 model;
     private final AdamW adam;
     private final Rng rng;
@@ -38,7 +38,7 @@ public final class LmTrainer {
     private long step;
 
     /** Starts fresh, or — with {@code resume} and a checkpoint in {@code dir} — continues from it. */
-    public LmTrainer(TrainLmConfig cfg, TokenSplit data, Path dir, boolean resume, PrintStream log) {
+    public LmTrainer(TrainLmConfig cfg, TokenSplit data, Path dir, boolean resume, PrintWriter log) {
         data.validate(cfg.model());
         this.cfg = cfg;
         this.data = data;
@@ -114,7 +114,9 @@ public final class LmTrainer {
             if (step % cfg.checkpointEvery() == 0 && step < end) checkpoint();
         }
         if (step > startStep) checkpoint();
-        return new Result(step, step * cfg.tokensPerStep(), loss, heldOut, (System.nanoTime() - t0) / 1e9);
+        if (Double.isNaN(heldOut)) heldOut = heldOutLoss();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Result(step, step * cfg.tokensPerStep(), loss, heldOut, seconds, (step - startStep) * cfg.tokensPerStep() / seconds);
     }
 
     /** Mean next-token loss over the first {@code evalBatches·B} non-overlapping held-out windows (fewer if short). */

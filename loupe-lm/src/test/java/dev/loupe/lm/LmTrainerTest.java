@@ -6,8 +6,8 @@ import dev.loupe.util.LoupeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.StringWriter;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Trainer mechanics: determinism, exact resume, divergence detection, checkpoint guards, HF export round trip. */
 class LmTrainerTest {
     static final Gpt2Config SHAPE = new Gpt2Config(13, 8, 2, 16, 2, 32, Gpt2Config.Activation.RELU, 1e-5f);
-    static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
+    static final PrintWriter QUIET = new PrintWriter(new StringWriter());
 
     static TokenSplit data() {
         var r = new Random(5);
