@@ -5,7 +5,6 @@ import dev.loupe.lm.LmCorpus;
 import dev.loupe.lm.TrainLm;
 import dev.loupe.lm.TrainLmConfig;
 import dev.loupe.tensor.Kernels;
-import dev.loupe.tokenizer.train.BpeModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,7 +45,7 @@ final class TrainLmCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         if (threads != null) Kernels.setThreads(threads);
-        int vocab = BpeModel.read(tokenizer.resolve("tokenizer.json")).vocabSize();
+        int vocab = TrainLm.tokenizer(tokenizer).vocabSize();
         var model = new Gpt2Config(vocab, context, layers, dModel, heads, dMlp, Gpt2Config.Activation.parse(act), 1e-5f);
         long steps = Math.max(1, tokens / ((long) batch * context));
         var cfg = new TrainLmConfig(model, batch, steps, lr, 0.1, warmup, weightDecay, 0.9, 0.95, 1e-8, clip,

@@ -59,12 +59,17 @@ public final class TrainLm {
         return loss / data.heldOut().length;
     }
 
+    /** The byte-level BPE tokenizer in dir. INTEGRATION: Tokenizers.load(dir) once the HF loader lands. */
+    public static BpeModel tokenizer(Path dir) {
+        Path tokFile = dir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tokFile))
+            throw new ConfigException("--tokenizer " + dir + " has no tokenizer.json: train one with loupe train-tokenizer");
+        return BpeModel.read(tokFile);
+    }
+
     public static Result run(TrainLmConfig cfg, Path corpus, Path tokenizerDir, double heldOutFraction,
                              Path out, boolean resume, PrintWriter log) {
-        Path tokFile = tokenizerDir.resolve("tokenizer.json");
-        if (!Files.isRegularFile(tokFile))
-            throw new ConfigException("--tokenizer " + tokenizerDir + " has no tokenizer.json: train one with loupe train-tokenizer");
-        BpeModel tok = BpeModel.read(tokFile);   // INTEGRATION: Tokenizers.load(tokenizerDir) once the HF loader lands
+        BpeModel tok = tokenizer(tokenizerDir);
         if (tok.vocabSize() != cfg.model().vocabSize())
             throw new ConfigException("model vocab " + cfg.model().vocabSize() + " differs from the tokenizer's " + tok.vocabSize());
         long t0 = System.nanoTime();
