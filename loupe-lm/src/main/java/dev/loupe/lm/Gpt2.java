@@ -134,7 +134,7 @@ public final class Gpt2 {
             Layers.layernormBackward(g.res2[l], grads, layout.offset(P.LN2W, l), layout.offset(P.LN2B, l), g.ln2[l], a.res2[l], params, a.ln2Mean[l], a.ln2Rstd[l], n, d);
             Layers.residualBackward(dresidual, g.attproj[l], g.res2[l], n * d);
             Layers.matmulBackward(g.atty[l], grads, layout.offset(P.ATTPROJW, l), layout.offset(P.ATTPROJB, l), g.attproj[l], a.atty[l], params, n, d, d);
-            Layers.attentionBackward(g.qkv[l], g.atty[l], a.qkv[l], a.att[l], b, t, d, h);
+            Layers.attentionBackward(g.qkv[l], g.att[l], g.atty[l], a.qkv[l], a.att[l], b, t, d, h);
             Layers.matmulBackward(g.ln1[l], grads, layout.offset(P.QKVW, l), layout.offset(P.QKVB, l), g.qkv[l], a.ln1[l], params, n, d, 3 * d);
             Layers.layernormBackward(dresidual, grads, layout.offset(P.LN1W, l), layout.offset(P.LN1B, l), g.ln1[l], residual, params, a.ln1Mean[l], a.ln1Rstd[l], n, d);
         }
@@ -161,7 +161,7 @@ public final class Gpt2 {
             ln1Rstd = new float[layers][stat];
             qkv = new float[layers][n * 3 * d];
             atty = new float[layers][n * d];
-            att = new float[layers][gradient ? 0 : b * c.heads() * t * t];
+            att = new float[layers][b * c.heads() * t * t];   // pattern, or d(pattern) scratch for gradients
             attproj = new float[layers][n * d];
             res2 = new float[layers][n * d];
             ln2 = new float[layers][n * d];

@@ -49,4 +49,18 @@ public record Gpt2Config(int vocabSize, int context, int layers, int dModel, int
     }
 
     public int dHead() { return dModel / heads; }
+
+    /**
+     * Floating-point operations of one training step (forward + backward ≈ 3 × forward) on b sequences
+     * of t tokens, counting 2 per multiply-add of the matmuls (QKV, attention output, MLP in and out,
+     * unembedding) and of attention's q·k and pattern·v over the causal half. Elementwise work
+     * (LayerNorm, softmax, activation, optimizer) is not counted, so this is the usual
+     * "model FLOPs" of throughput reports.
+     */
+    public double trainingFlops(int b, int t) {
+        double n = (double) b * t;
+        double perLayer = 2 * n * ((double) dModel * 3 * dModel + (double) dModel * dModel + 2.0 * dModel * dMlp)
+                + 2 * 2 * (double) b * t * (t + 1) / 2 * dModel;
+        return 3 * (layers * perLayer + 2 * n * dModel * vocabSize);
+    }
 }

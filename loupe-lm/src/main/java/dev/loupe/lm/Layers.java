@@ -127,91 +127,60 @@ final class Layers {
     /**
      * out[N, D] = per head h: softmax(q·kᵀ/√Dh, causal)·v, heads concatenated (h·Dh + d);
      * qkv[N, 3D] holds q | k | v blocks; att[B, H, T, T] keeps the pattern (0 above the diagonal).
-     * Scores are accumulated as axpy over key positions (k transposed) so the JIT can vectorise them.
+     * Per (batch, head) the scores and the weighted sum are two GEMMs on strided views of qkv
+     * (computing the masked half too is cheaper than scalar loops); the softmax rows run in parallel.
      */
     static void attentionForward(float[] out, float[] att, float[] qkv, int bsz, int t, int d, int h) {
         int dh = d / h, d3 = 3 * d;
         float scale = (float) (1.0 / Math.sqrt(dh));
-        Parallel.range(bsz * h, bh -> {
-            int b = bh / h, head = bh % h;
-            float[] kT = new float[dh * t]; // [Dh, T]
-            for (int t2 = 0; t2 < t; t2++) {
-                int ko = (b * t + t2) * d3 + d + head * dh;
-                for (int j = 0; j < dh; j++) kT[j * t + t2] = qkv[ko + j];
-            }
-            for (int t1 = 0; t1 < t; t1++) {
-                int qo = (b * t + t1) * d3 + head * dh;
-                int ao = (bh * t + t1) * t;
-                java.util.Arrays.fill(att, ao, ao + t, 0f);
-                for (int j = 0; j < dh; j++) {
-                    float q = qkv[qo + j];
-                    int kr = j * t;
-                    for (int t2 = 0; t2 <= t1; t2++) att[ao + t2] += q * kT[kr + t2];
-                }
-                float max = Float.NEGATIVE_INFINITY;
-                for (int t2 = 0; t2 <= t1; t2++) {
-                    att[ao + t2] *= scale;
-                    max = Math.max(max, att[ao + t2]);
-                }
-                double sum = 0;
-                for (int t2 = 0; t2 <= t1; t2++) {
-                    float e = (float) Math.exp(att[ao + t2] - max);
-                    att[ao + t2] = e;
-                    sum += e;
-                }
-                float inv = (float) (1.0 / sum);
-                for (int t2 = 0; t2 <= t1; t2++) att[ao + t2] *= inv;
-                int oo = (b * t + t1) * d + head * dh;
-                java.util.Arrays.fill(out, oo, oo + dh, 0f);
-                for (int t2 = 0; t2 <= t1; t2++) {
-                    float a = att[ao + t2];
-                    int vo = (b * t + t2) * d3 + 2 * d + head * dh;
-                    for (int j = 0; j < dh; j++) out[oo + j] += a * qkv[vo + j];
-                }
-            }
+        var gemm = Kernels.gemm();
+        for (int bh = 0; bh < bsz * h; bh++) {   // scores[T, T] = scale · q[T, Dh] · k[T, Dh]ᵀ
+            int q0 = (bh / h) * t * d3 + (bh % h) * dh;
+            gemm.sgemm(false, true, t, t, dh, scale, qkv, q0, d3, qkv, q0 + d, d3, 0f, att, bh * t * t, t);
+        }
+        Parallel.range(bsz * h * t, row -> {
+            int t1 = row % t, ao = row * t;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int t2 = 0; t2 <= t1; t2++) max = Math.max(max, att[ao + t2]);
+            float inv = (float) (1.0 / ExpKernel.BEST.expShiftSum(att, att, ao, t1 + 1, max));
+            for (int t2 = 0; t2 <= t1; t2++) att[ao + t2] *= inv;
+            java.util.Arrays.fill(att, ao + t1 + 1, ao + t, 0f);
         });
+        for (int bh = 0; bh < bsz * h; bh++) {   // out[T, Dh] = pattern[T, T] · v[T, Dh]
+            int b = bh / h, head = bh % h;
+            gemm.sgemm(false, false, t, dh, t, 1f, att, bh * t * t, t, qkv, b * t * d3 + 2 * d + head * dh, d3,
+                    0f, out, b * t * d + head * dh, d);
+        }
     }
 
-    /** dqkv[N, 3D] += gradient of attentionForward given dout[N, D] and the saved pattern. */
-    static void attentionBackward(float[] dqkv, float[] dout, float[] qkv, float[] att, int bsz, int t, int d, int h) {
+    /**
+     * dqkv[N, 3D] += gradient of attentionForward given dout[N, D] and the saved pattern;
+     * datt[B, H, T, T] is scratch (first d(pattern), then d(scores)).
+     */
+    static void attentionBackward(float[] dqkv, float[] datt, float[] dout, float[] qkv, float[] att,
+                                  int bsz, int t, int d, int h) {
         int dh = d / h, d3 = 3 * d;
         float scale = (float) (1.0 / Math.sqrt(dh));
-        Parallel.range(bsz * h, bh -> {
-            int b = bh / h, head = bh % h;
-            float[] vT = new float[dh * t]; // [Dh, T]
-            for (int t2 = 0; t2 < t; t2++) {
-                int vo = (b * t + t2) * d3 + 2 * d + head * dh;
-                for (int j = 0; j < dh; j++) vT[j * t + t2] = qkv[vo + j];
-            }
-            float[] datt = new float[t];
-            for (int t1 = 0; t1 < t; t1++) {
-                int ao = (bh * t + t1) * t;
-                int oo = (b * t + t1) * d + head * dh;
-                java.util.Arrays.fill(datt, 0, t1 + 1, 0f);
-                for (int j = 0; j < dh; j++) {       // datt[t2] = dout[t1]·v[t2]
-                    float g = dout[oo + j];
-                    int vr = j * t;
-                    for (int t2 = 0; t2 <= t1; t2++) datt[t2] += g * vT[vr + t2];
-                }
-                double dot = 0;
-                for (int t2 = 0; t2 <= t1; t2++) {
-                    float a = att[ao + t2];
-                    int vo = (b * t + t2) * d3 + 2 * d + head * dh;
-                    for (int j = 0; j < dh; j++) dqkv[vo + j] += a * dout[oo + j];   // dv
-                    dot += a * datt[t2];
-                }
-                float fdot = (float) dot;
-                int qo = (b * t + t1) * d3 + head * dh;
-                for (int t2 = 0; t2 <= t1; t2++) {
-                    float dpre = att[ao + t2] * (datt[t2] - fdot) * scale;  // softmax backward, then 1/√Dh
-                    int ko = (b * t + t2) * d3 + d + head * dh;
-                    for (int j = 0; j < dh; j++) {
-                        dqkv[qo + j] += dpre * qkv[ko + j];
-                        dqkv[ko + j] += dpre * qkv[qo + j];
-                    }
-                }
-            }
+        var gemm = Kernels.gemm();
+        for (int bh = 0; bh < bsz * h; bh++) {
+            int b = bh / h, head = bh % h, a0 = bh * t * t;
+            int v0 = b * t * d3 + 2 * d + head * dh, o0 = b * t * d + head * dh;
+            gemm.sgemm(false, true, t, t, dh, 1f, dout, o0, d, qkv, v0, d3, 0f, datt, a0, t);   // dpattern = dout·vᵀ
+            gemm.sgemm(true, false, t, dh, t, 1f, att, a0, t, dout, o0, d, 1f, dqkv, v0, d3);   // dv += patternᵀ·dout
+        }
+        Parallel.range(bsz * h * t, row -> {   // softmax backward: dscores = p ⊙ (dp − Σ p·dp); 0 where masked
+            int t1 = row % t, ao = row * t;
+            double dot = 0;
+            for (int t2 = 0; t2 <= t1; t2++) dot += att[ao + t2] * datt[ao + t2];
+            float fdot = (float) dot;
+            for (int t2 = 0; t2 <= t1; t2++) datt[ao + t2] = att[ao + t2] * (datt[ao + t2] - fdot);
+            java.util.Arrays.fill(datt, ao + t1 + 1, ao + t, 0f);
         });
+        for (int bh = 0; bh < bsz * h; bh++) {
+            int q0 = (bh / h) * t * d3 + (bh % h) * dh, a0 = bh * t * t;
+            gemm.sgemm(false, false, t, dh, t, scale, datt, a0, t, qkv, q0 + d, d3, 1f, dqkv, q0, d3);  // dq += scale·ds·k
+            gemm.sgemm(true, false, t, dh, t, scale, datt, a0, t, qkv, q0, d3, 1f, dqkv, q0 + d, d3);   // dk += scale·dsᵀ·q
+        }
     }
 
     // ---------------------------------------------------------------- MLP nonlinearity
@@ -269,12 +238,7 @@ final class Layers {
             int o = i * v;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < v; j++) max = Math.max(max, logits[o + j]);
-            double sum = 0;
-            for (int j = 0; j < v; j++) {
-                float e = (float) Math.exp(logits[o + j] - max);
-                probs[o + j] = e;
-                sum += e;
-            }
+            double sum = ExpKernel.BEST.expShiftSum(logits, probs, o, v, max);
             float inv = (float) (1.0 / sum);
             for (int j = 0; j < v; j++) probs[o + j] *= inv;
             int tgt = targets[i];

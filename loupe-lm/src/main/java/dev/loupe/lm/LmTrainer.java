@@ -102,8 +102,9 @@ public final class LmTrainer {
                 long now = System.nanoTime();
                 double tokS = (step - stepsAtLog) * cfg.tokensPerStep() / ((now - tLog) / 1e9);
                 double eta = (cfg.steps() - step) * cfg.tokensPerStep() / tokS;
-                log.printf(Locale.ROOT, "step %d/%d | loss %.4f | lr %.2e | norm %.3f | %.0f tok/s | eta %s%n",
-                        step, cfg.steps(), loss, lr, norm, tokS, duration(eta));
+                double gflops = tokS / cfg.tokensPerStep() * cfg.model().trainingFlops(b, t) / 1e9;
+                log.printf(Locale.ROOT, "step %d/%d | loss %.4f | lr %.2e | norm %.3f | %.0f tok/s | %.1f GFLOP/s | eta %s%n",
+                        step, cfg.steps(), loss, lr, norm, tokS, gflops, duration(eta));
                 tLog = now;
                 stepsAtLog = step;
             }

@@ -104,7 +104,7 @@ class LayersGradientTest {
         DoubleSupplier loss = () -> { Layers.attentionForward(out, att, qkv, b, t, d, h); return dot(out, dout); };
         loss.getAsDouble();
         float[] dqkv = new float[qkv.length];
-        Layers.attentionBackward(dqkv, dout, qkv, att, b, t, d, h);
+        Layers.attentionBackward(dqkv, new float[att.length], dout, qkv, att, b, t, d, h);
         check("attention qkv", qkv, dqkv, loss);
         loss.getAsDouble();
         for (int row = 0; row < b * h * t; row++) {   // causal: zero above the diagonal, rows sum to 1

@@ -93,6 +93,12 @@ class LmTrainerTest {
         assertEquals(1e-4, c.learningRateAt(110), 1e-12);
     }
 
+    @Test void trainingFlopsCountsMatmulsAndCausalAttention() {
+        // b=1, t=2: per layer 2·2·(16·48 + 16·16 + 2·16·32) + 2·2·(2·3/2)·16 = 8384; ×2 layers;
+        // unembedding 2·2·16·13 = 832; forward 17600, ×3 for forward + backward
+        assertEquals(52800, SHAPE.trainingFlops(1, 2), 1e-9);
+    }
+
     @Test void hfExportRoundTrips(@TempDir Path dir) throws Exception {
         var t = new LmTrainer(config(3), data(), dir, false, QUIET);
         t.run(Long.MAX_VALUE);
