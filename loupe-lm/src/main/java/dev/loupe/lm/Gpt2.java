@@ -117,11 +117,13 @@ public final class Gpt2 {
         dacts.zero();
         int b = bsz, t = seq, n = b * t, d = cfg.dModel(), f = cfg.dMlp(), v = cfg.vocabSize(), h = cfg.heads();
         Acts a = acts, g = dacts;
-        Layers.crossEntropyBackward(g.logits, a.probs, targets, 1f / targetCount, n, v);
+        float[] dlogits = a.probs;   // in place, as llm.c does: the probabilities are not needed afterwards
+        Layers.crossEntropyBackward(dlogits, a.probs, targets, 1f / targetCount, n, v);
         var gemm = Kernels.gemm();
         int wte = layout.offset(P.WTE);
-        gemm.sgemm(false, false, n, d, v, 1f, g.logits, 0, v, params, wte, d, 0f, g.lnf, 0, d);  // dlnf = dlogits·wte
-        gemm.sgemm(true, false, v, d, n, 1f, g.logits, 0, v, a.lnf, 0, d, 1f, grads, wte, d);   // dwte += dlogitsᵀ·lnf
+        gemm.sgemm(false, false, n, d, v, 1f, dlogits, 0, v, params, wte, d, 0f, g.lnf, 0, d);  // dlnf = dlogits·wte
+        gemm.sgemm(true, false, v, d, n, 1f, dlogits, 0, v, a.lnf, 0, d, 1f, grads, wte, d);   // dwte += dlogitsᵀ·lnf
+        targetCount = 0;             // the probabilities are gone: a second backward needs a new forward
         int last = cfg.layers() - 1;
         Layers.layernormBackward(g.res3[last], grads, layout.offset(P.LNFW), layout.offset(P.LNFB), g.lnf, a.res3[last], params, a.lnfMean, a.lnfRstd, n, d);
         for (int l = last; l >= 0; l--) {
@@ -149,7 +151,7 @@ public final class Gpt2 {
 
     /** Activations of one forward pass (llm.c ActivationTensors); per-layer arrays are [layer][N·width]. */
     private static final class Acts {
-        final float[] encoded, lnf, lnfMean, lnfRstd, logits, probs, losses;
+        final float[] encoded, lnf, lnfMean, lnfRstd, logits, probs, losses;   // gradient set: no logits/probs/stats
         final float[][] ln1, ln1Mean, ln1Rstd, qkv, atty, att, attproj, res2, ln2, ln2Mean, ln2Rstd, fch, fchAct, fcproj, res3;
 
         Acts(Gpt2Config c, int b, int t, boolean gradient) {
@@ -174,13 +176,13 @@ public final class Gpt2 {
             lnf = new float[n * d];
             lnfMean = new float[stat];
             lnfRstd = new float[stat];
-            logits = new float[Math.multiplyExact(n, v)];
+            logits = new float[gradient ? 0 : Math.multiplyExact(n, v)];
             probs = new float[gradient ? 0 : n * v];
             losses = new float[stat];
         }
 
         void zero() {
-            for (float[] x : new float[][]{encoded, lnf, logits}) Arrays.fill(x, 0f);
+            for (float[] x : new float[][]{encoded, lnf}) Arrays.fill(x, 0f);
             for (float[][] xs : new float[][][]{ln1, qkv, atty, attproj, res2, ln2, fch, fchAct, fcproj, res3}) {
                 for (float[] x : xs) Arrays.fill(x, 0f);
             }
