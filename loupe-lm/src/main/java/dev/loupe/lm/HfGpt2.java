@@ -10,9 +10,7 @@ import dev.loupe.util.FormatException;
 import dev.loupe.util.LoupeException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.TreeMap;
 
@@ -35,6 +33,7 @@ public final class HfGpt2 {
             w.add(s.hfName(), new Tensor(Arrays.copyOfRange(model.params(), s.offset(), s.offset() + s.size()), s.shape()));
         }
         w.write(dir.resolve("model.safetensors"));
+        AtomicFiles.readable(dir.resolve("model.safetensors"));
         var json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         var m = new TreeMap<String, Object>();   // sorted keys, as save_pretrained writes them
         m.put("activation_function", c.act().hfName());
@@ -60,7 +59,7 @@ public final class HfGpt2 {
         m.put("use_cache", true);
         m.put("vocab_size", c.vocabSize());
         try {
-            writeAtomically(dir.resolve("config.json"), json.writeValueAsString(m) + "\n");
+            AtomicFiles.writeString(dir.resolve("config.json"), json.writeValueAsString(m) + "\n");
         } catch (IOException e) {
             throw new LoupeException("cannot encode config.json for " + dir + ": " + e.getMessage(), e);
         }
@@ -108,15 +107,4 @@ public final class HfGpt2 {
         return j.path(key).asInt();
     }
 
-    static void writeAtomically(Path path, String text) {
-        try {
-            Path dir = path.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
-            Files.writeString(tmp, text);
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new LoupeException("cannot write " + path + ": " + e.getMessage() + " (check the directory is writable)", e);
-        }
-    }
 }

@@ -97,7 +97,7 @@ public final class TrainLm {
                 if (Files.exists(tokenizerDir.resolve(f)))
                     Files.copy(tokenizerDir.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
             }
-            HfGpt2.writeAtomically(out.resolve("train_config.json"), json.writeValueAsString(cfg) + "\n");
+            AtomicFiles.writeString(out.resolve("train_config.json"), json.writeValueAsString(cfg) + "\n");
             var prov = new LinkedHashMap<String, Object>();
             prov.put("tool", "loupe train-lm");
             prov.put("jdk", System.getProperty("java.vm.name") + " " + Runtime.version());
@@ -107,7 +107,7 @@ public final class TrainLm {
             prov.put("corpus", corpus.toAbsolutePath().toString());
             prov.put("held_out_fraction", heldOutFraction);
             prov.put("train_tokens_fnv1a", Long.toHexString(data.trainHash()));
-            HfGpt2.writeAtomically(out.resolve("provenance.json"), json.writeValueAsString(prov) + "\n");
+            AtomicFiles.writeString(out.resolve("provenance.json"), json.writeValueAsString(prov) + "\n");
             var res = new LinkedHashMap<String, Object>();
             res.put("steps", r.step());
             res.put("tokens_seen", r.tokensSeen());
@@ -118,7 +118,7 @@ public final class TrainLm {
             res.put("unigram_held_out_loss", unigram);
             res.put("wall_seconds_this_session", r.seconds());
             res.put("tokens_per_second_this_session", r.tokensPerSecond());
-            HfGpt2.writeAtomically(out.resolve("train_result.json"), json.writeValueAsString(res) + "\n");
+            AtomicFiles.writeString(out.resolve("train_result.json"), json.writeValueAsString(res) + "\n");
         } catch (IOException e) {
             throw new LoupeException("cannot write run files into " + out + ": " + e.getMessage(), e);
         }

@@ -3,15 +3,14 @@ package dev.loupe.tokenizer.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.loupe.lm.AtomicFiles;
 import dev.loupe.util.FormatException;
 import dev.loupe.util.LoupeException;
 
 import java.io.IOException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -150,10 +149,10 @@ public final class BpeModel {
                 "unk_token", END_OF_TEXT, "add_prefix_space", false, "model_max_length", 1024);
         var json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         try {
-            writeAtomically(dir.resolve("tokenizer.json"), json.writeValueAsString(root));
-            writeAtomically(dir.resolve("tokenizer_config.json"), json.writeValueAsString(config));
+            AtomicFiles.writeString(dir.resolve("tokenizer.json"), json.writeValueAsString(root) + "\n");
+            AtomicFiles.writeString(dir.resolve("tokenizer_config.json"), json.writeValueAsString(config) + "\n");
         } catch (IOException e) {
-            throw new LoupeException("cannot write the tokenizer to " + dir + ": " + e.getMessage() + " (check the directory is writable)", e);
+            throw new LoupeException("cannot encode the tokenizer for " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -223,13 +222,6 @@ public final class BpeModel {
         return m;
     }
 
-    private static void writeAtomically(Path path, String text) throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
-        Files.writeString(tmp, text + "\n");
-        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
 
     /** Growable int array. */
     static final class IntList {
