@@ -50,6 +50,16 @@ public final class TrainLm {
         return out;
     }
 
+    private static TokenSplit load(Path corpus, BpeModel tok, double heldOutFraction, PrintWriter log) {
+        long t0 = System.nanoTime();
+        LmCorpus.Split split = LmCorpus.split(LmCorpus.read(corpus), heldOutFraction);
+        TokenSplit data = tokenize(split, tok);
+        log.printf(Locale.ROOT, "corpus %s: %d train documents (%d tokens), %d held-out (%d tokens), tokenised in %.1f s%n",
+                corpus, split.train().size(), data.train().length, split.heldOut().size(), data.heldOut().length,
+                (System.nanoTime() - t0) / 1e9);
+        return data;
+    }
+
     /** Held-out cross-entropy (nats/token) of the add-one-smoothed unigram distribution of the training tokens. */
     public static double unigramLoss(TokenSplit data, int vocab) {
         long[] counts = new long[vocab];
@@ -72,13 +82,9 @@ public final class TrainLm {
         BpeModel tok = tokenizer(tokenizerDir);
         if (tok.vocabSize() != cfg.model().vocabSize())
             throw new ConfigException("model vocab " + cfg.model().vocabSize() + " differs from the tokenizer's " + tok.vocabSize());
-        long t0 = System.nanoTime();
-        LmCorpus.Split split = LmCorpus.split(LmCorpus.read(corpus), heldOutFraction);
-        TokenSplit data = tokenize(split, tok);
+        TokenSplit data = load(corpus, tok, heldOutFraction, log);   // the text is garbage once tokenised
         double unigram = unigramLoss(data, tok.vocabSize());
-        log.printf(Locale.ROOT, "corpus %s: %d train documents (%d tokens), %d held-out (%d tokens), tokenised in %.1f s; unigram held-out loss %.4f%n",
-                corpus, split.train().size(), data.train().length, split.heldOut().size(), data.heldOut().length,
-                (System.nanoTime() - t0) / 1e9, unigram);
+        log.printf(Locale.ROOT, "unigram held-out loss %.4f nats/token%n", unigram);
         Gpt2Config m = cfg.model();
         log.printf(Locale.ROOT, "model: %d layers, d_model %d, d_mlp %d, %d heads, context %d, vocab %d, %s; %d steps × %d tokens; %s%n",
                 m.layers(), m.dModel(), m.dMlp(), m.heads(), m.context(), m.vocabSize(), m.act().hfName(),

@@ -32,12 +32,17 @@ public final class TrainThroughput {
         double ceiling = 2.0 * s * s * s * 10 / ((System.nanoTime() - c0) / 1e9) / 1e9;
 
         long[] gemmNs = new long[1];
+        var byShape = new java.util.TreeMap<String, long[]>();   // "op(A)·op(B) m×n×k" → {calls, ns}
         Kernels.setGemm(new dev.loupe.tensor.Gemm() {   // times every GEMM call of the trainer
             @Override public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] x, int xo, int ldx,
                                         float[] y, int yo, int ldy, float beta, float[] z, int zo, int ldz) {
                 long t = System.nanoTime();
                 inner.sgemm(ta, tb, m, n, k, alpha, x, xo, ldx, y, yo, ldy, beta, z, zo, ldz);
-                gemmNs[0] += System.nanoTime() - t;
+                long dt = System.nanoTime() - t;
+                gemmNs[0] += dt;
+                long[] e = byShape.computeIfAbsent((ta ? "Aᵀ" : "A") + "·" + (tb ? "Bᵀ" : "B") + " " + m + "×" + n + "×" + k, key -> new long[2]);
+                e[0]++;
+                e[1] += dt;
             }
             @Override public String name() { return inner.name(); }
         });
@@ -51,7 +56,7 @@ public final class TrainThroughput {
         int warm = 10;
         double fwd = 0, bwd = 0, opt = 0;
         for (int it = 0; it < warm + steps; it++) {
-            if (it == warm) gemmNs[0] = 0;
+            if (it == warm) { gemmNs[0] = 0; byShape.clear(); }
             long t0 = System.nanoTime();
             model.forward(in, tg, batch, t);
             long t1 = System.nanoTime();
@@ -67,6 +72,12 @@ public final class TrainThroughput {
         System.out.printf(Locale.ROOT, "backend %s, threads %d; ceiling (sgemm 1024³) %.1f GFLOP/s%n", inner.name(), Kernels.threads(), ceiling);
         System.out.printf(Locale.ROOT, "%d layer(s), batch %d×%d: %.0f tokens/s, %.1f GFLOP/s = %.0f%% of ceiling; per step: forward %.1f ms, backward %.1f ms, optimizer %.1f ms; %.0f%% of the time in GEMM%n",
                 layers, batch, t, tokS, gflops, 100 * gflops / ceiling, 1e3 * fwd / steps, 1e3 * bwd / steps, 1e3 * opt / steps, 100 * gemmNs[0] / 1e9 / total);
+        byShape.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1])).forEach(e -> {
+            String[] mnk = e.getKey().substring(e.getKey().indexOf(' ') + 1).split("×");
+            double flop = 2.0 * Long.parseLong(mnk[0]) * Long.parseLong(mnk[1]) * Long.parseLong(mnk[2]) * e.getValue()[0];
+            System.out.printf(Locale.ROOT, "  gemm %-22s %5d calls/step %7.1f ms/step %6.1f GFLOP/s%n", e.getKey(),
+                    e.getValue()[0] / steps, 1e3 * e.getValue()[1] / 1e9 / steps, flop / e.getValue()[1]);
+        });
         System.out.printf(Locale.ROOT, "20M training tokens would take %.1f min (plus held-out evaluation)%n", 20e6 / tokS / 60);
     }
 }
