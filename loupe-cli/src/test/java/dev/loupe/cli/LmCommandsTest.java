@@ -38,6 +38,7 @@ class LmCommandsTest {
         assertEquals(300, cfg.path("vocab_size").asInt());
         assertEquals("relu", cfg.path("activation_function").asText());
         assertEquals(10, new ObjectMapper().readTree(dir.resolve("lm/train_result.json").toFile()).path("steps").asInt());
+        assertEquals(64, new ObjectMapper().readTree(dir.resolve("lm/provenance.json").toFile()).path("tokenizer_sha256").asText().length());
         String[] again = run("train-lm", "--corpus", corpus.toString(), "--tokenizer", dir.resolve("tok").toString(), "--held-out", "0.1",
                 "--layers", "1", "--d-model", "16", "--d-mlp", "32", "--heads", "2", "--context", "16", "--batch", "4",
                 "--tokens", "640", "--out", dir.resolve("lm").toString());

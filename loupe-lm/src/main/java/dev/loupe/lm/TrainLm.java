@@ -60,6 +60,17 @@ public final class TrainLm {
         return data;
     }
 
+    private static String sha256(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            var md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
     /** Held-out cross-entropy (nats/token) of the add-one-smoothed unigram distribution of the training tokens. */
     public static double unigramLoss(TokenSplit data, int vocab) {
         long[] counts = new long[vocab];
@@ -111,6 +122,8 @@ public final class TrainLm {
             prov.put("threads", Kernels.threads());
             prov.put("seed", cfg.seed());
             prov.put("corpus", corpus.toAbsolutePath().toString());
+            if (Files.isRegularFile(corpus)) prov.put("corpus_sha256", sha256(corpus));
+            prov.put("tokenizer_sha256", sha256(tokenizerDir.resolve("tokenizer.json")));
             prov.put("held_out_fraction", heldOutFraction);
             prov.put("train_tokens_fnv1a", Long.toHexString(data.trainHash()));
             AtomicFiles.writeString(out.resolve("provenance.json"), json.writeValueAsString(prov) + "\n");
