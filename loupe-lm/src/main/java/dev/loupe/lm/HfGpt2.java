@@ -43,7 +43,7 @@ public final class HfGpt2 {
         m.put("embd_pdrop", 0.0);
         m.put("eos_token_id", eosTokenId);
         m.put("initializer_range", 0.02);
-        m.put("layer_norm_epsilon", (double) c.layerNormEps());
+        m.put("layer_norm_epsilon", Double.parseDouble(Float.toString(c.layerNormEps())));   // 1e-5, not 9.99999974e-6
         m.put("model_type", "gpt2");
         m.put("n_embd", c.dModel());
         m.put("n_head", c.heads());

@@ -113,6 +113,7 @@ class LmTrainerTest {
         assertEquals("GPT2LMHeadModel", json.path("architectures").path(0).asText());
         assertEquals("relu", json.path("activation_function").asText());
         assertEquals(32, json.path("n_inner").asInt());
+        assertEquals(1e-5, json.path("layer_norm_epsilon").asDouble());
         assertTrue(json.path("tie_word_embeddings").asBoolean());
         try (var st = SafeTensors.open(out.resolve("model.safetensors"))) {
             assertFalse(st.contains("lm_head.weight"));
