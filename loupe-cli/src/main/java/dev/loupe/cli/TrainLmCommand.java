@@ -44,6 +44,7 @@ final class TrainLmCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.") boolean resume;
 
     @Override public Integer call() {
+        if (threads != null && threads < 1) throw new dev.loupe.util.ConfigException("--threads must be >= 1, got " + threads);
         if (threads != null) Kernels.setThreads(threads);
         int vocab = TrainLm.tokenizer(tokenizer).vocabSize();
         var model = new Gpt2Config(vocab, context, layers, dModel, heads, dMlp, Gpt2Config.Activation.parse(act), 1e-5f);

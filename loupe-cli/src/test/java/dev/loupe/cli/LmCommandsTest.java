@@ -50,6 +50,9 @@ class LmCommandsTest {
         String[] r = run("train-lm", "--tokenizer", dir.resolve("nope").toString(), "--out", dir.resolve("o").toString());
         assertEquals("2", r[0]);
         assertTrue(r[2].startsWith("loupe: ") && r[2].contains("has no tokenizer.json"), r[2]);
+        r = run("train-lm", "--tokenizer", dir.toString(), "--out", dir.toString(), "--threads", "0");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--threads"), r[2]);
         r = run("train-tokenizer", "--corpus", dir.resolve("missing").toString(), "--vocab-size", "300", "--out", dir.toString());
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("does not exist"), r[2]);
