@@ -1,0 +1,264 @@
+package dev.loupe.lm;
+
+import dev.loupe.tensor.Kernels;
+
+/**
+ * Forward and hand-written backward of every GPT-2 component, in the style of llm.c's
+ * {@code train_gpt2.c}: plain functions over flat arrays. Activations are whole arrays laid out
+ * [N = B·T, width]; parameters are slices of the model's flat parameter array at an offset.
+ * Backward functions ACCUMULATE (+=) into their input gradients, as llm.c does, because a
+ * residual-stream gradient arrives from two branches.
+ *
+ * <p>Must agree with HF {@code modeling_gpt2.py} (fixture test {@code Gpt2HfFixtureTest}) and with
+ * central finite differences (test {@code LayersGradientTest}). Not a general inference engine:
+ * no hooks, no KV cache; the engine in {@code dev.loupe.model} is that.
+ */
+final class Layers {
+    private static final int COL_BLOCK = 16;
+
+    private Layers() {}
+
+    // ---------------------------------------------------------------- encoder: wte[tok] + wpe[pos]
+
+    /** out[N, D] = wte[tokens[i]] + wpe[i % T]. */
+    static void encoderForward(float[] out, int[] tokens, float[] p, int wte, int wpe, int n, int t, int d) {
+        for (int i = 0; i < n; i++) {
+            int to = wte + tokens[i] * d, po = wpe + (i % t) * d, o = i * d;
+            for (int j = 0; j < d; j++) out[o + j] = p[to + j] + p[po + j];
+        }
+    }
+
+    /** Scatter-adds dout[N, D] into the wte rows of the tokens and the wpe rows of the positions. */
+    static void encoderBackward(float[] g, int wte, int wpe, float[] dout, int[] tokens, int n, int t, int d) {
+        for (int i = 0; i < n; i++) {
+            int to = wte + tokens[i] * d, po = wpe + (i % t) * d, o = i * d;
+            for (int j = 0; j < d; j++) {
+                g[to + j] += dout[o + j];
+                g[po + j] += dout[o + j];
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- LayerNorm (biased variance, eps inside sqrt)
+
+    /** out[N, D] = (x − mean) · rstd · w + b per row; keeps mean[N] and rstd[N] for backward. */
+    static void layernormForward(float[] out, float[] mean, float[] rstd, float[] inp,
+                                 float[] p, int w, int b, int n, int d, float eps) {
+        Parallel.range(n, i -> {
+            int o = i * d;
+            double s = 0;
+            for (int j = 0; j < d; j++) s += inp[o + j];
+            float m = (float) (s / d);
+            double v = 0;
+            for (int j = 0; j < d; j++) { float x = inp[o + j] - m; v += x * x; }
+            float r = (float) (1.0 / Math.sqrt(v / d + eps));
+            for (int j = 0; j < d; j++) out[o + j] = (inp[o + j] - m) * r * p[w + j] + p[b + j];
+            mean[i] = m;
+            rstd[i] = r;
+        });
+    }
+
+    static void layernormBackward(float[] dinp, float[] g, int w, int b, float[] dout, float[] inp,
+                                  float[] p, float[] mean, float[] rstd, int n, int d) {
+        Parallel.range(n, i -> {
+            int o = i * d;
+            float m = mean[i], r = rstd[i];
+            double dnormMean = 0, dnormXhatMean = 0;
+            for (int j = 0; j < d; j++) {
+                float dnorm = p[w + j] * dout[o + j];
+                dnormMean += dnorm;
+                dnormXhatMean += dnorm * (inp[o + j] - m) * r;
+            }
+            float a = (float) (dnormMean / d), c = (float) (dnormXhatMean / d);
+            for (int j = 0; j < d; j++) {
+                float xhat = (inp[o + j] - m) * r;
+                dinp[o + j] += r * (p[w + j] * dout[o + j] - a - xhat * c);
+            }
+        });
+        // dw = Σ_rows dout·xhat, db = Σ_rows dout: split over column blocks so sums keep one order.
+        Parallel.range((d + COL_BLOCK - 1) / COL_BLOCK, blk -> {
+            int j0 = blk * COL_BLOCK, j1 = Math.min(d, j0 + COL_BLOCK);
+            for (int i = 0; i < n; i++) {
+                int o = i * d;
+                float m = mean[i], r = rstd[i];
+                for (int j = j0; j < j1; j++) {
+                    g[w + j] += dout[o + j] * (inp[o + j] - m) * r;
+                    g[b + j] += dout[o + j];
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- linear (Conv1D layout W[in, out])
+
+    /** out[N, OC] = inp[N, C] · W[C, OC] + bias[OC]; bias &lt; 0 means none. */
+    static void matmulForward(float[] out, float[] inp, float[] p, int w, int bias, int n, int c, int oc) {
+        Kernels.gemm().sgemm(false, false, n, oc, c, 1f, inp, 0, c, p, w, oc, 0f, out, 0, oc);
+        if (bias >= 0) {
+            Parallel.range(n, i -> {
+                int o = i * oc;
+                for (int j = 0; j < oc; j++) out[o + j] += p[bias + j];
+            });
+        }
+    }
+
+    /** dinp += dout·Wᵀ, dW += inpᵀ·dout, dbias += Σ_rows dout. */
+    static void matmulBackward(float[] dinp, float[] g, int w, int bias, float[] dout, float[] inp,
+                               float[] p, int n, int c, int oc) {
+        var gemm = Kernels.gemm();
+        gemm.sgemm(false, true, n, c, oc, 1f, dout, 0, oc, p, w, oc, 1f, dinp, 0, c);
+        gemm.sgemm(true, false, c, oc, n, 1f, inp, 0, c, dout, 0, oc, 1f, g, w, oc);
+        if (bias >= 0) columnSums(g, bias, dout, n, oc);
+    }
+
+    /** g[off + j] += Σ_i x[i, j] for x [N, W]. */
+    static void columnSums(float[] g, int off, float[] x, int n, int width) {
+        Parallel.range((width + COL_BLOCK - 1) / COL_BLOCK, blk -> {
+            int j0 = blk * COL_BLOCK, j1 = Math.min(width, j0 + COL_BLOCK);
+            for (int i = 0; i < n; i++) {
+                int o = i * width;
+                for (int j = j0; j < j1; j++) g[off + j] += x[o + j];
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- causal multi-head attention
+
+    /**
+     * out[N, D] = per head h: softmax(q·kᵀ/√Dh, causal)·v, heads concatenated (h·Dh + d);
+     * qkv[N, 3D] holds q | k | v blocks; att[B, H, T, T] keeps the pattern (0 above the diagonal).
+     * Per (batch, head) the scores and the weighted sum are two GEMMs on strided views of qkv
+     * (computing the masked half too is cheaper than scalar loops); the softmax rows run in parallel.
+     */
+    static void attentionForward(float[] out, float[] att, float[] qkv, int bsz, int t, int d, int h) {
+        int dh = d / h, d3 = 3 * d;
+        float scale = (float) (1.0 / Math.sqrt(dh));
+        var gemm = Kernels.gemm();
+        for (int bh = 0; bh < bsz * h; bh++) {   // scores[T, T] = scale · q[T, Dh] · k[T, Dh]ᵀ
+            int q0 = (bh / h) * t * d3 + (bh % h) * dh;
+            gemm.sgemm(false, true, t, t, dh, scale, qkv, q0, d3, qkv, q0 + d, d3, 0f, att, bh * t * t, t);
+        }
+        Parallel.range(bsz * h * t, row -> {
+            int t1 = row % t, ao = row * t;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int t2 = 0; t2 <= t1; t2++) max = Math.max(max, att[ao + t2]);
+            float inv = (float) (1.0 / ExpKernel.BEST.expShiftSum(att, att, ao, t1 + 1, max));
+            for (int t2 = 0; t2 <= t1; t2++) att[ao + t2] *= inv;
+            java.util.Arrays.fill(att, ao + t1 + 1, ao + t, 0f);
+        });
+        for (int bh = 0; bh < bsz * h; bh++) {   // out[T, Dh] = pattern[T, T] · v[T, Dh]
+            int b = bh / h, head = bh % h;
+            gemm.sgemm(false, false, t, dh, t, 1f, att, bh * t * t, t, qkv, b * t * d3 + 2 * d + head * dh, d3,
+                    0f, out, b * t * d + head * dh, d);
+        }
+    }
+
+    /**
+     * dqkv[N, 3D] += gradient of attentionForward given dout[N, D] and the saved pattern;
+     * datt[B, H, T, T] is scratch (first d(pattern), then d(scores)).
+     */
+    static void attentionBackward(float[] dqkv, float[] datt, float[] dout, float[] qkv, float[] att,
+                                  int bsz, int t, int d, int h) {
+        int dh = d / h, d3 = 3 * d;
+        float scale = (float) (1.0 / Math.sqrt(dh));
+        var gemm = Kernels.gemm();
+        for (int bh = 0; bh < bsz * h; bh++) {
+            int b = bh / h, head = bh % h, a0 = bh * t * t;
+            int v0 = b * t * d3 + 2 * d + head * dh, o0 = b * t * d + head * dh;
+            gemm.sgemm(false, true, t, t, dh, 1f, dout, o0, d, qkv, v0, d3, 0f, datt, a0, t);   // dpattern = dout·vᵀ
+            gemm.sgemm(true, false, t, dh, t, 1f, att, a0, t, dout, o0, d, 1f, dqkv, v0, d3);   // dv += patternᵀ·dout
+        }
+        Parallel.range(bsz * h * t, row -> {   // softmax backward: dscores = p ⊙ (dp − Σ p·dp); 0 where masked
+            int t1 = row % t, ao = row * t;
+            double dot = 0;
+            for (int t2 = 0; t2 <= t1; t2++) dot += att[ao + t2] * datt[ao + t2];
+            float fdot = (float) dot;
+            for (int t2 = 0; t2 <= t1; t2++) datt[ao + t2] = att[ao + t2] * (datt[ao + t2] - fdot);
+            java.util.Arrays.fill(datt, ao + t1 + 1, ao + t, 0f);
+        });
+        for (int bh = 0; bh < bsz * h; bh++) {
+            int q0 = (bh / h) * t * d3 + (bh % h) * dh, a0 = bh * t * t;
+            gemm.sgemm(false, false, t, dh, t, scale, datt, a0, t, qkv, q0 + d, d3, 1f, dqkv, q0, d3);  // dq += scale·ds·k
+            gemm.sgemm(true, false, t, dh, t, scale, datt, a0, t, qkv, q0, d3, 1f, dqkv, q0 + d, d3);   // dk += scale·dsᵀ·q
+        }
+    }
+
+    // ---------------------------------------------------------------- MLP nonlinearity
+
+    private static final float GELU_S = (float) Math.sqrt(2.0 / Math.PI);
+
+    static void activationForward(Gpt2Config.Activation act, float[] out, float[] inp, int n) {
+        Parallel.range((n + 4095) / 4096, blk -> {
+            int i1 = Math.min(n, blk * 4096 + 4096);
+            if (act == Gpt2Config.Activation.RELU) {
+                for (int i = blk * 4096; i < i1; i++) out[i] = Math.max(0f, inp[i]);
+            } else {
+                for (int i = blk * 4096; i < i1; i++) {    // gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+                    float x = inp[i];
+                    out[i] = 0.5f * x * (1f + (float) Math.tanh(GELU_S * (x + 0.044715f * x * x * x)));
+                }
+            }
+        });
+    }
+
+    static void activationBackward(Gpt2Config.Activation act, float[] dinp, float[] inp, float[] dout, int n) {
+        Parallel.range((n + 4095) / 4096, blk -> {
+            int i1 = Math.min(n, blk * 4096 + 4096);
+            if (act == Gpt2Config.Activation.RELU) {
+                for (int i = blk * 4096; i < i1; i++) if (inp[i] > 0f) dinp[i] += dout[i];
+            } else {
+                for (int i = blk * 4096; i < i1; i++) {
+                    float x = inp[i];
+                    float th = (float) Math.tanh(GELU_S * (x + 0.044715f * x * x * x));
+                    float dth = (1f - th * th) * GELU_S * (1f + 3f * 0.044715f * x * x);
+                    dinp[i] += (0.5f * (1f + th) + 0.5f * x * dth) * dout[i];
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- residual
+
+    static void residualForward(float[] out, float[] a, float[] b, int n) {
+        for (int i = 0; i < n; i++) out[i] = a[i] + b[i];
+    }
+
+    static void residualBackward(float[] da, float[] db, float[] dout, int n) {
+        for (int i = 0; i < n; i++) { da[i] += dout[i]; db[i] += dout[i]; }
+    }
+
+    // ---------------------------------------------------------------- softmax + cross-entropy
+
+    /**
+     * probs[N, V] = softmax(logits); losses[i] = logsumexp(logits[i]) − logits[i, target[i]] (0 where
+     * target &lt; 0, i.e. no next token). Returns the number of rows with a target.
+     */
+    static int crossEntropyForward(float[] probs, float[] losses, float[] logits, int[] targets, int n, int v) {
+        Parallel.range(n, i -> {
+            int o = i * v;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < v; j++) max = Math.max(max, logits[o + j]);
+            double sum = ExpKernel.BEST.expShiftSum(logits, probs, o, v, max);
+            float inv = (float) (1.0 / sum);
+            for (int j = 0; j < v; j++) probs[o + j] *= inv;
+            int tgt = targets[i];
+            losses[i] = tgt < 0 ? 0f : (float) (Math.log(sum) + max - logits[o + tgt]);
+        });
+        int count = 0;
+        for (int i = 0; i < n; i++) if (targets[i] >= 0) count++;
+        return count;
+    }
+
+    /** dlogits[i] = (probs[i] − onehot(target[i])) · dloss for rows with a target, 0 otherwise. */
+    static void crossEntropyBackward(float[] dlogits, float[] probs, int[] targets, float dloss, int n, int v) {
+        Parallel.range(n, i -> {
+            int o = i * v, tgt = targets[i];
+            if (tgt < 0) {
+                java.util.Arrays.fill(dlogits, o, o + v, 0f);
+                return;
+            }
+            for (int j = 0; j < v; j++) dlogits[o + j] = probs[o + j] * dloss;
+            dlogits[o + tgt] -= dloss;
+        });
+    }
+}
