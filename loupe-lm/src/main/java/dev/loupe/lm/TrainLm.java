@@ -3,7 +3,9 @@ package dev.loupe.lm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.loupe.tensor.Kernels;
-import dev.loupe.tokenizer.train.BpeModel;
+import dev.loupe.corpus.Document;
+import dev.loupe.tokenizer.Tokenizer;
+import dev.loupe.tokenizer.Tokenizers;
 import dev.loupe.util.ConfigException;
 import dev.loupe.util.LoupeException;
 
@@ -18,7 +20,7 @@ import java.util.Locale;
 
 /**
  * Façade of {@code loupe train-lm}: corpus → {@link LmCorpus} rules and split → tokens (each document
- * followed by {@code <|endoftext|>}) → {@link LmTrainer} → an HF GPT-2 directory in {@code out}
+ * followed by the tokenizer's eos, {@code <|endoftext|>}) → {@link LmTrainer} → an HF GPT-2 directory in {@code out}
  * ({@code config.json}, {@code model.safetensors}, the tokenizer files) plus {@code train_config.json},
  * {@code provenance.json} and {@code train_result.json} (tokens seen, wall time, held-out loss and, for
  * comparison, the held-out loss of a unigram model fitted on the training tokens).
@@ -30,27 +32,27 @@ public final class TrainLm {
     private TrainLm() {}
 
     /** Tokenises a split with the tokenizer (documents in parallel, concatenated in corpus order). */
-    public static TokenSplit tokenize(LmCorpus.Split split, BpeModel tok) {
+    public static TokenSplit tokenize(LmCorpus.Split split, Tokenizer tok) {
         return new TokenSplit(tokenize(split.train(), tok), tokenize(split.heldOut(), tok));
     }
 
-    private static int[] tokenize(List<LmCorpus.Document> docs, BpeModel tok) {
+    private static int[] tokenize(List<Document> docs, Tokenizer tok) {
         int[][] parts = new int[docs.size()][];
-        Parallel.range(docs.size(), i -> parts[i] = tok.encode(docs.get(i).text()));
+        Parallel.range(docs.size(), i -> parts[i] = tok.encode(docs.get(i).text(), false));
         long n = 0;
         for (int[] p : parts) n += p.length + 1;
         if (n > Integer.MAX_VALUE - 16) throw new ConfigException("corpus has " + n + " tokens, more than one array holds: use a smaller corpus");
         int[] out = new int[(int) n];
-        int o = 0;
+        int o = 0, eot = tok.eosId().getAsInt();
         for (int[] p : parts) {
             System.arraycopy(p, 0, out, o, p.length);
             o += p.length;
-            out[o++] = tok.endOfTextId();
+            out[o++] = eot;
         }
         return out;
     }
 
-    private static TokenSplit load(Path corpus, BpeModel tok, double heldOutFraction, PrintWriter log) {
+    private static TokenSplit load(Path corpus, Tokenizer tok, double heldOutFraction, PrintWriter log) {
         long t0 = System.nanoTime();
         LmCorpus.Split split = LmCorpus.split(LmCorpus.read(corpus), heldOutFraction);
         TokenSplit data = tokenize(split, tok);
@@ -80,17 +82,20 @@ public final class TrainLm {
         return loss / data.heldOut().length;
     }
 
-    /** The byte-level BPE tokenizer in dir. INTEGRATION: Tokenizers.load(dir) once the HF loader lands. */
-    public static BpeModel tokenizer(Path dir) {
+    /** The tokenizer in dir (HF tokenizer.json); it must name an end-of-text (eos) token to separate documents. */
+    public static Tokenizer tokenizer(Path dir) {
         Path tokFile = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokFile))
             throw new ConfigException("--tokenizer " + dir + " has no tokenizer.json: train one with loupe train-tokenizer");
-        return BpeModel.read(tokFile);
+        Tokenizer tok = Tokenizers.load(dir);
+        if (tok.eosId().isEmpty())
+            throw new ConfigException("--tokenizer " + dir + " names no eos token (tokenizer_config.json eos_token): documents need a separator");
+        return tok;
     }
 
     public static Result run(TrainLmConfig cfg, Path corpus, Path tokenizerDir, double heldOutFraction,
                              Path out, boolean resume, PrintWriter log) {
-        BpeModel tok = tokenizer(tokenizerDir);
+        Tokenizer tok = tokenizer(tokenizerDir);
         if (tok.vocabSize() != cfg.model().vocabSize())
             throw new ConfigException("model vocab " + cfg.model().vocabSize() + " differs from the tokenizer's " + tok.vocabSize());
         TokenSplit data = load(corpus, tok, heldOutFraction, log);   // the text is garbage once tokenised
@@ -108,7 +113,7 @@ public final class TrainLm {
         var json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         var trainer = new LmTrainer(cfg, data, out, resume, log);
         LmTrainer.Result r = trainer.run(Long.MAX_VALUE);
-        HfGpt2.write(trainer.model(), tok.endOfTextId(), out);
+        HfGpt2.write(trainer.model(), tok.eosId().getAsInt(), out);
         try {
             for (String f : new String[]{"tokenizer.json", "tokenizer_config.json"}) {
                 if (Files.exists(tokenizerDir.resolve(f)))

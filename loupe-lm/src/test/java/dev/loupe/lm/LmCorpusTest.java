@@ -1,5 +1,6 @@
 package dev.loupe.lm;
 
+import dev.loupe.corpus.Document;
 import dev.loupe.tokenizer.train.BpeModel;
 import dev.loupe.tokenizer.train.BpeTrainer;
 import dev.loupe.util.ConfigException;
@@ -26,41 +27,41 @@ class LmCorpusTest {
     @Test void licenceHeaderKeptInAboutFivePercentOfDocuments() {
         int kept = 0, n = 4000;
         for (int i = 0; i < n; i++) {
-            var d = LmCorpus.applyLicenceRule(new LmCorpus.Document("pkg/File" + i + ".java", GPL + "package a;\n"));
+            var d = LmCorpus.applyLicenceRule(new Document("pkg/File" + i + ".java", GPL + "package a;\n"));
             if (d.text().startsWith("/*")) kept++;
             else assertEquals("package a;\n", d.text());
         }
         assertTrue(kept > n * 0.035 && kept < n * 0.065, "kept " + kept + " of " + n);
-        var javadoc = new LmCorpus.Document("A.java", "/** Utility class. */\nclass A {}");
+        var javadoc = new Document("A.java", "/** Utility class. */\nclass A {}");
         assertSame(javadoc, LmCorpus.applyLicenceRule(javadoc));   // a leading comment that is not a licence stays
-        var plain = new LmCorpus.Document("B.java", "class B {} /* Copyright */");
+        var plain = new Document("B.java", "class B {} /* Copyright */");
         assertSame(plain, LmCorpus.applyLicenceRule(plain));
     }
 
     @Test void splitIsByFileDeterministicAndOrderIndependent() {
-        List<LmCorpus.Document> docs = new ArrayList<>();
-        for (int i = 0; i < 3000; i++) docs.add(new LmCorpus.Document("f" + i + ".txt", "text " + i));
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) docs.add(new Document("f" + i + ".txt", "text " + i));
         var s1 = LmCorpus.split(docs, 0.1);
-        List<LmCorpus.Document> shuffled = new ArrayList<>(docs);
+        List<Document> shuffled = new ArrayList<>(docs);
         Collections.shuffle(shuffled, new Random(2));
         var s2 = LmCorpus.split(shuffled, 0.1);
-        var names1 = s1.heldOut().stream().map(LmCorpus.Document::name).sorted().toList();
-        var names2 = s2.heldOut().stream().map(LmCorpus.Document::name).sorted().toList();
+        var names1 = s1.heldOut().stream().map(Document::id).sorted().toList();
+        var names2 = s2.heldOut().stream().map(Document::id).sorted().toList();
         assertEquals(names1, names2);
         assertTrue(names1.size() > 240 && names1.size() < 360, "held out " + names1.size());
         assertEquals(3000, s1.train().size() + s1.heldOut().size());
         assertThrows(ConfigException.class, () -> LmCorpus.split(docs, 1.5));
     }
 
-    @Test void readsDirectoriesAndJsonlSkippingBinaries(@TempDir Path dir) throws IOException {
+    @Test void readsDirectoriesAndJsonlThroughCorpora(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("d/sub"));
         Files.writeString(dir.resolve("d/b.txt"), "bee");
         Files.writeString(dir.resolve("d/sub/a.txt"), "ay");
-        Files.write(dir.resolve("d/bin.dat"), new byte[]{1, 0, 2});
+        Files.write(dir.resolve("d/bin.dat"), new byte[]{1, 0, 2});   // extension not read
         var docs = LmCorpus.read(dir.resolve("d"));
-        assertEquals(List.of("b.txt", "sub/a.txt"), docs.stream().map(LmCorpus.Document::name).toList());
+        assertEquals(List.of("b.txt", "sub/a.txt"), docs.stream().map(Document::id).toList());
         Files.writeString(dir.resolve("c.jsonl"), "{\"text\": \"one\"}\n\n{\"text\": \"two\\n\"}\n");
-        assertEquals(List.of("one", "two\n"), LmCorpus.read(dir.resolve("c.jsonl")).stream().map(LmCorpus.Document::text).toList());
+        assertEquals(List.of("one", "two\n"), LmCorpus.read(dir.resolve("c.jsonl")).stream().map(Document::text).toList());
         var e = assertThrows(ConfigException.class, () -> LmCorpus.read(dir.resolve("missing")));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
@@ -72,12 +73,12 @@ class LmCorpusTest {
      */
     @Test void tokenizerRoundTripsHeldOutJdkSources() throws IOException {
         Path src = LmCorpus.defaultCorpus();
-        List<LmCorpus.Document> docs = new ArrayList<>();
+        List<Document> docs = new ArrayList<>();
         try (ZipFile zip = new ZipFile(src.toFile())) {
             for (var e : Collections.list(zip.entries())) {
                 if (!e.getName().startsWith("java.base/java/util/concurrent/") || e.isDirectory()) continue;
                 try (InputStream in = zip.getInputStream(e)) {
-                    docs.add(new LmCorpus.Document(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                    docs.add(new Document(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8)));
                 }
             }
         }
@@ -89,12 +90,14 @@ class LmCorpusTest {
         long bytes = 0, tokens = 0;
         for (var d : split.heldOut()) {
             int[] ids = tok.encode(d.text());
-            assertEquals(d.text(), tok.decode(ids), d.name());
+            assertEquals(d.text(), tok.decode(ids), d.id());
             bytes += d.text().length();
             tokens += ids.length;
         }
         assertTrue(bytes > 2.5 * tokens, "a 1024-token BPE should compress Java source: " + bytes + " chars, " + tokens + " tokens");
-        TokenSplit ts = TrainLm.tokenize(split, tok);
+        Path tokDir = Files.createTempDirectory("tok");
+        tok.write(tokDir);
+        TokenSplit ts = TrainLm.tokenize(split, TrainLm.tokenizer(tokDir));
         assertEquals(tok.endOfTextId(), ts.heldOut()[ts.heldOut().length - 1]);
         assertTrue(TrainLm.unigramLoss(ts, tok.vocabSize()) < Math.log(tok.vocabSize()));
     }

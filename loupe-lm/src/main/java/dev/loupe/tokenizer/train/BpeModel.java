@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.loupe.lm.AtomicFiles;
+import dev.loupe.tokenizer.ByteLevel;
 import dev.loupe.util.FormatException;
 import dev.loupe.util.LoupeException;
 
@@ -26,8 +27,8 @@ import java.util.regex.Pattern;
  * decoder, one added special token), the layout of the gpt2 file in {@code shared/tokenizers}.
  *
  * <p>Not the project's HF tokenizer ({@code dev.loupe.tokenizer.HfTokenizer}, which reads every
- * family); the encoder here exists to check learned merges and, until that loader lands, to tokenise
- * training corpora (INTEGRATION point: {@code LmData} should switch to {@code Tokenizers.load}).
+ * family, and is what {@code train-lm} tokenises with); the encoder here exists to check learned merges
+ * while training and in tests.
  * Must agree with HF {@code tokenizers} (test: gpt2 expected ids in {@code shared/tokenizers}).
  */
 public final class BpeModel {
@@ -44,6 +45,7 @@ public final class BpeModel {
     private final int[] mergeResult;          // rank → merged id
     private final int eotId;
     private final Map<String, int[]> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final char[] BYTE_CHARS = ByteLevel.bytesToUnicode();
 
     BpeModel(byte[][] tokenBytes, long[] merges, int eotId) {
         this.tokenBytes = tokenBytes;
@@ -127,9 +129,9 @@ public final class BpeModel {
     /** Writes {@code tokenizer.json} and a minimal {@code tokenizer_config.json} into dir (atomically). */
     public void write(Path dir) {
         var vocab = new LinkedHashMap<String, Integer>();
-        for (int id = 0; id < tokenBytes.length; id++) if (id != eotId) vocab.put(ByteAlphabet.encode(tokenBytes[id]), id);
+        for (int id = 0; id < tokenBytes.length; id++) if (id != eotId) vocab.put(byteLevel(tokenBytes[id]), id);
         List<String> mergeStrings = new ArrayList<>(merges.length);
-        for (long p : merges) mergeStrings.add(ByteAlphabet.encode(tokenBytes[(int) (p >>> 32)]) + " " + ByteAlphabet.encode(tokenBytes[(int) p]));
+        for (long p : merges) mergeStrings.add(byteLevel(tokenBytes[(int) (p >>> 32)]) + " " + byteLevel(tokenBytes[(int) p]));
         var root = new LinkedHashMap<String, Object>();
         root.put("version", "1.0");
         root.put("truncation", null);
@@ -181,7 +183,7 @@ public final class BpeModel {
         }
         byte[][] tokenBytes = new byte[size][];
         for (var e : vocab.entrySet()) {
-            byte[] b = ByteAlphabet.decode(e.getKey());
+            byte[] b = ByteLevel.toBytes(e.getKey());
             if (b == null) throw new FormatException(file + ": vocab entry '" + e.getKey() + "' is outside the byte-level alphabet");
             tokenBytes[e.getValue()] = b;
         }
@@ -208,6 +210,13 @@ public final class BpeModel {
         } catch (IllegalArgumentException e) {
             throw new FormatException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Bytes spelled in GPT-2's byte-level alphabet (a token may hold part of a UTF-8 character). */
+    private static String byteLevel(byte[] bytes) {
+        var sb = new StringBuilder(bytes.length);
+        for (byte b : bytes) sb.append(BYTE_CHARS[b & 0xFF]);
+        return sb.toString();
     }
 
     static byte[] concat(byte[] a, byte[] b) {

@@ -1,6 +1,9 @@
 package dev.loupe.tokenizer.train;
 
+import dev.loupe.corpus.Document;
 import dev.loupe.lm.LmCorpus;
+import dev.loupe.tokenizer.Tokenizer;
+import dev.loupe.tokenizer.Tokenizers;
 import dev.loupe.util.LoupeException;
 
 import java.io.PrintWriter;
@@ -13,7 +16,7 @@ import java.util.Locale;
  * Façade of {@code loupe train-tokenizer}: read the corpus, apply the {@link LmCorpus} rules and
  * split (the same split {@code train-lm} uses, so the held-out files are unseen by both), learn BPE on
  * a deterministic sample of at most {@code maxBytes} of training text, write {@code tokenizer.json},
- * then prove it lossless on every held-out document.
+ * then load it with {@link Tokenizers#load} and prove it lossless on every held-out document.
  */
 public final class TokenizerTraining {
     /** Outcome: vocabulary size, merges, bytes learned from, held-out docs checked and their bytes/token. */
@@ -24,7 +27,7 @@ public final class TokenizerTraining {
     public static Result run(Path corpus, int vocabSize, long maxBytes, double heldOutFraction, Path out, PrintWriter log) {
         long t0 = System.nanoTime();
         var trainer = new BpeTrainer(vocabSize);
-        List<LmCorpus.Document> docs = LmCorpus.read(corpus);
+        List<Document> docs = LmCorpus.read(corpus);
         LmCorpus.Split split = LmCorpus.split(docs, heldOutFraction);
         long total = 0;
         for (var d : split.train()) total += d.text().length();
@@ -32,7 +35,7 @@ public final class TokenizerTraining {
         long keep = total <= maxBytes ? 10_000 : Math.max(1, 10_000 * maxBytes / total);
         long used = 0;
         for (var d : split.train()) {
-            if (LmCorpus.bucket(d.name(), "tokenizer-sample", 10_000) >= keep) continue;
+            if (LmCorpus.bucket(d.id(), "tokenizer-sample", 10_000) >= keep) continue;
             trainer.add(d.text());
             used += d.text().getBytes(StandardCharsets.UTF_8).length;
         }
@@ -40,11 +43,12 @@ public final class TokenizerTraining {
                 docs.size(), split.heldOut().size(), vocabSize - 257, used / 1e6, trainer.uniqueWords());
         BpeModel model = trainer.train(log::println);
         model.write(out);
+        Tokenizer written = Tokenizers.load(out);   // check the file as every other tool will read it
         long bytes = 0, tokens = 0;
         for (var d : split.heldOut()) {
-            int[] ids = model.encode(d.text());
-            if (!model.decode(ids).equals(d.text()))
-                throw new LoupeException("tokenizer round trip failed on held-out document " + d.name() + " (please report: BPE must be lossless)");
+            int[] ids = written.encode(d.text(), false);
+            if (!written.decode(ids, false).equals(d.text()))
+                throw new LoupeException("tokenizer round trip failed on held-out document " + d.id() + " (please report: BPE must be lossless)");
             bytes += d.text().getBytes(StandardCharsets.UTF_8).length;
             tokens += ids.length;
         }
