@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  *   <li>Firing tokens with a left context → TOKEN rule requiring that context within 3 tokens; a left
  *       context alone → AFTER rule; right neighbours → BEFORE rule.</li>
  *   <li>"negated"/"negation" in the main clause adds a requirement that a negation word ("not",
- *       "n't", "no", "never", "cannot") occurs within 3 tokens before.</li>
+ *       "n't", "'t", "no", "never", "cannot") occurs within 3 tokens before.</li>
  *   <li>After "but not", "except", "excluding" or "unless", quotes introduced by a context word become
  *       "unless" conditions; other quotes there are counter-examples and are ignored.</li>
  *   <li>"first word" / "first token" → POSITION 0.</li>
@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  */
 public final class ExplanationParser {
     static final int WINDOW = 3;
-    static final Set<String> NEGATIONS = Set.of("not", "n't", "no", "never", "cannot");
+    static final Set<String> NEGATIONS = Set.of("not", "n't", "'t", "no", "never", "cannot");  // GPT-2 splits "don't" into "don" + "'t"
     private static final Pattern QUOTE = Pattern.compile("\"([^\"]+)\"|“([^”]+)”");
     private static final Pattern EXCEPTION = Pattern.compile("\\b(but not|except|excluding|unless)\\b");
     private static final Pattern LEFT = Pattern.compile("\\b(following|after|preceded by|proceeded by)\\b");

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The built-in explainer (no LLM): fits a small {@link RuleSet} to the explanation records by greedy
@@ -34,7 +35,7 @@ import java.util.Set;
  * lexical and positional patterns, not concepts like "colours" or "historically inaccurate years".
  */
 public final class StatisticalExplainer implements Explainer {
-    static final int WINDOW = 3, POOL = 40, MAX_RULES = 8, PRIOR_COUNT = 1, MAX_POSITION = 2;
+    static final int WINDOW = 3, POOL = 40, MAX_RULES = 8, PRIOR_COUNT = 1, MAX_POSITION = 2, CONTEXT_TOKENS = 8;
     static final double MIN_GAIN = 0.01;
 
     @Override public String name() { return "builtin-stat"; }
@@ -87,18 +88,18 @@ public final class StatisticalExplainer implements Explainer {
         for (var e : byPrev.entrySet()) out.add(candidate(Rule.after(Set.of(e.getKey()), 0), ints(e.getValue()), y, Double.NaN));
         for (var e : byNext.entrySet()) out.add(candidate(Rule.before(Set.of(e.getKey()), 0), ints(e.getValue()), y, Double.NaN));
         for (var e : byPos.entrySet()) out.add(candidate(Rule.position(e.getKey(), 0), ints(e.getValue()), y, Double.NaN));
-        out.removeIf(c -> c.mass() <= 0);
-        out.sort(Comparator.comparingDouble(Candidate::mass).reversed());
-
-        // context variants of the strongest token candidates
+        // context variants of the token types that carry the most activation (even when the bare token
+        // rule is useless because the token is as often silent as firing — that is what context is for)
+        List<Candidate> tokenRules = new ArrayList<>();
+        for (Candidate c : out) if (c.rule().kind() == Rule.Kind.TOKEN) tokenRules.add(c);
+        tokenRules.sort(Comparator.comparingDouble((Candidate c) -> captured(c, y)).reversed());
         List<Candidate> contextual = new ArrayList<>();
         int[] recordOf = new int[y.length], posOf = new int[y.length];
         int f = 0;
         for (int r = 0; r < normed.size(); r++) for (int i = 0; i < normed.get(r).length; i++, f++) { recordOf[f] = r; posOf[f] = i; }
-        int considered = 0;
-        for (Candidate c : out) {
-            if (c.rule().kind() != Rule.Kind.TOKEN || considered++ >= 8) continue;
-            Set<String> contexts = new HashSet<>();
+        for (Candidate c : tokenRules.subList(0, Math.min(CONTEXT_TOKENS, tokenRules.size()))) {
+            if (captured(c, y) <= 0) break;
+            Set<String> contexts = new TreeSet<>();
             for (int h : c.hits()) contexts.addAll(window(normed.get(recordOf[h]), posOf[h]));
             for (String ctx : contexts) {
                 for (boolean require : new boolean[] {true, false}) {
@@ -112,8 +113,28 @@ public final class StatisticalExplainer implements Explainer {
         }
         out.addAll(contextual);
         out.removeIf(c -> c.mass() <= 0);
-        out.sort(Comparator.comparingDouble(Candidate::mass).reversed());
-        return out.subList(0, Math.min(POOL, out.size()));
+        // rules that fire on exactly the same positions cannot be told apart by the data: keep the
+        // simplest (TOKEN, AFTER, BEFORE, POSITION, then "requires", then "unless" — positive context
+        // before absence of context), first seen among equals
+        out.sort(Comparator.comparingInt(StatisticalExplainer::complexity));
+        Map<String, Candidate> byHits = new LinkedHashMap<>();
+        for (Candidate c : out) byHits.putIfAbsent(java.util.Arrays.toString(c.hits()), c);
+        List<Candidate> pool = new ArrayList<>(byHits.values());
+        pool.sort(Comparator.comparingDouble(Candidate::mass).reversed());
+        return pool.subList(0, Math.min(POOL, pool.size()));
+    }
+
+    private static int complexity(Candidate c) {
+        Rule r = c.rule();
+        if (!r.unless().isEmpty()) return 5;
+        if (!r.requires().isEmpty()) return 4;
+        return r.kind().ordinal();
+    }
+
+    private static double captured(Candidate c, double[] y) {
+        double s = 0;
+        for (int h : c.hits()) s += y[h];
+        return s;
     }
 
     private static Set<String> window(String[] n, int i) {
@@ -152,6 +173,7 @@ public final class StatisticalExplainer implements Explainer {
                 for (int h : cand.hits()) trial[h] = Math.max(trial[h], cand.rule().weight());
                 var s = Scoring.correlation(y, trial);
                 double v = s.defined() ? s.value() : -1;
+                // strict '>' over a pool sorted by mass: among equal scores the better-supported rule wins
                 if (v > argScore + (chosen.isEmpty() ? 0 : MIN_GAIN)) { argScore = v; arg = c; }
             }
             if (arg < 0) break;
