@@ -44,8 +44,10 @@ public record Rule(Kind kind, Set<String> tokens, int index, Set<String> require
     public static String norm(String token) { return token.strip().toLowerCase(Locale.ROOT); }
 
     private static Set<String> normAll(Set<String> s) {
+        if (s == null || s.isEmpty()) return Set.of();
+        if (s.size() == 1) return Set.of(norm(s.iterator().next()));  // the common case, kept cheap
         Set<String> out = new TreeSet<>();  // sorted: stable JSON and text
-        if (s != null) for (String t : s) out.add(norm(t));
+        for (String t : s) out.add(norm(t));
         return java.util.Collections.unmodifiableSet(out);
     }
 
