@@ -43,7 +43,7 @@ public final class ExplanationPrompt {
         StringBuilder sb = new StringBuilder("\n\nNeuron ").append(n).append("\nActivations:")
                 .append(ActivationFormat.records(records, max, false));
         if (Discretisation.nonZeroFraction(records, max) < REPEAT_NON_ZERO_BELOW) {
-            sb.append("\nSame activations, but with all zeros filtered out:").append(ActivationFormat.records(records, max, true));
+            sb.append("\nSame excerpts, non-zero activations only:").append(ActivationFormat.records(records, max, true));
         }
         return sb.append("\nExplanation of neuron ").append(n).append(" behavior: ").append(PREFIX).toString();
     }

@@ -26,11 +26,11 @@ class PromptFormatTest {
         Prompt p = ExplanationPrompt.build(List.of(sparse), List.of());
         assertEquals(2, p.messages().size());
         String user = p.messages().get(1).content();
-        assertTrue(user.contains("\nSame activations, but with all zeros filtered out:\n<start>\nd\t10\n<end>\n"), user);
+        assertTrue(user.contains("\nSame excerpts, non-zero activations only:\n<start>\nd\t10\n<end>\n"), user);
         assertTrue(user.endsWith("\nExplanation of neuron 1 behavior: the main thing this neuron does is find"));
         // 2 of 3 non-zero: no repeat
         String dense = ExplanationPrompt.build(List.of(A), List.of()).messages().get(1).content();
-        assertFalse(dense.contains("zeros filtered out"));
+        assertFalse(dense.contains("non-zero activations only"));
         assertTrue(dense.startsWith("\n\nNeuron 1\nActivations:\n<start>\n the\t0\n cat\t10\n sat\t0\n<end>\n"), dense);
     }
 
