@@ -11,7 +11,8 @@ import java.util.concurrent.Future;
  * {@code loupe score}, {@code loupe interp run}) are meant to be thin wrappers around it.
  *
  * <p>Per feature: split records ({@link FeatureSplits}), explain on the explanation set only, build
- * the explanation's simulator, score the top-and-random and random-only sets. A skipped or failed
+ * the explanation's simulator, fit its linear calibration on the calibration set (for r² and
+ * absolute deviation explained only), score the top-and-random and random-only sets. A skipped or failed
  * feature is recorded with its reason; the run never stops for one feature.
  */
 public final class AutoInterp {
@@ -52,8 +53,14 @@ public final class AutoInterp {
         } catch (InterpFailure x) {
             return FeatureResult.failed(id, "simulator: " + x.getMessage());
         }
-        ScoredSimulation tr = Scorer.score(sim, r.topAndRandom());
-        ScoredSimulation ro = Scorer.score(sim, r.randomOnly());
+        double[] calibration;
+        try {
+            calibration = Scorer.calibration(sim, r.calibration());
+        } catch (InterpFailure x) {
+            return FeatureResult.failed(id, "simulator (calibration set): " + x.getMessage());
+        }
+        ScoredSimulation tr = Scorer.score(sim, r.topAndRandom(), calibration);
+        ScoredSimulation ro = Scorer.score(sim, r.randomOnly(), calibration);
         String failure = tr.failure() != null ? tr.failure() : ro.failure();
         FeatureResult.Status st = failure == null ? FeatureResult.Status.DONE : FeatureResult.Status.FAILED;
         return new FeatureResult(id, st, failure, e, tr, ro);

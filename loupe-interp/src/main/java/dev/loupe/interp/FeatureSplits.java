@@ -10,15 +10,18 @@ import java.util.List;
  * so both sets span the same range of strengths, as neuron-explainer's strided splits do. Random
  * excerpts with constant activations are dropped first; the top-and-random set takes the first
  * {@code scoreRandom} of them (in the caller's order, which is already random) and the random-only set
- * the next {@code randomOnly}, so the two scoring sets never share a record.
+ * the next {@code randomOnly}, so the two scoring sets never share a record. The calibration set
+ * (top excerpts ranked after those, plus the random excerpts after the random-only ones) is disjoint
+ * from all of them and may be smaller than asked, or empty.
  */
 public sealed interface FeatureSplits {
     record Ready(long featureId, List<ActivationRecord> explain, List<ActivationRecord> topAndRandom,
-                 List<ActivationRecord> randomOnly) implements FeatureSplits {
+                 List<ActivationRecord> randomOnly, List<ActivationRecord> calibration) implements FeatureSplits {
         public Ready {
             explain = List.copyOf(explain);
             topAndRandom = List.copyOf(topAndRandom);
             randomOnly = List.copyOf(randomOnly);
+            calibration = List.copyOf(calibration);
         }
     }
 
@@ -31,7 +34,8 @@ public sealed interface FeatureSplits {
         }
         List<ActivationRecord> top = Excerpts.top(f.top(), Integer.MAX_VALUE);
         List<ActivationRecord> explain = new ArrayList<>(), scoreTop = new ArrayList<>();
-        for (int i = 0; i < top.size() && (explain.size() < c.explainTop() || scoreTop.size() < c.scoreTop()); i++) {
+        int i = 0;
+        for (; i < top.size() && (explain.size() < c.explainTop() || scoreTop.size() < c.scoreTop()); i++) {
             List<ActivationRecord> into = i % 2 == 0 ? explain : scoreTop;
             List<ActivationRecord> other = i % 2 == 0 ? scoreTop : explain;
             int cap = i % 2 == 0 ? c.explainTop() : c.scoreTop();
@@ -45,7 +49,10 @@ public sealed interface FeatureSplits {
         }
         List<ActivationRecord> topAndRandom = new ArrayList<>(scoreTop);
         topAndRandom.addAll(random.subList(0, c.scoreRandom()));
-        List<ActivationRecord> randomOnly = random.subList(c.scoreRandom(), Math.min(random.size(), c.scoreRandom() + c.randomOnly()));
-        return new Ready(f.featureId(), explain, topAndRandom, randomOnly);
+        int roEnd = Math.min(random.size(), c.scoreRandom() + c.randomOnly());
+        List<ActivationRecord> randomOnly = random.subList(c.scoreRandom(), roEnd);
+        List<ActivationRecord> calibration = new ArrayList<>(top.subList(i, Math.min(top.size(), i + c.calibration())));
+        calibration.addAll(random.subList(roEnd, Math.min(random.size(), roEnd + c.calibration())));
+        return new Ready(f.featureId(), explain, topAndRandom, randomOnly, calibration);
     }
 }

@@ -9,15 +9,21 @@ package dev.loupe.interp;
  * @param scoreRandom   random excerpts in the top-and-random scoring set (1:1 with scoreTop by default)
  * @param randomOnly    random excerpts in the random-only scoring set (disjoint from scoreRandom)
  * @param minNonTrivial features with fewer non-trivial top excerpts are skipped
+ * @param calibration   top excerpts and random excerpts (this many of each, when available) used only
+ *                      to fit the linear calibration behind r² and absolute deviation explained
  */
-public record SplitConfig(int explainTop, int scoreTop, int scoreRandom, int randomOnly, int minNonTrivial) {
+public record SplitConfig(int explainTop, int scoreTop, int scoreRandom, int randomOnly, int minNonTrivial, int calibration) {
     public SplitConfig {
         if (explainTop < 1) throw new IllegalArgumentException("explainTop must be ≥ 1, got " + explainTop);
-        if (scoreTop < 0 || scoreRandom < 0 || randomOnly < 0) throw new IllegalArgumentException("scoring set sizes must be ≥ 0");
+        if (scoreTop < 0 || scoreRandom < 0 || randomOnly < 0 || calibration < 0) throw new IllegalArgumentException("scoring set sizes must be ≥ 0");
         if (minNonTrivial < explainTop + scoreTop) {
             throw new IllegalArgumentException("minNonTrivial (" + minNonTrivial + ") must be ≥ explainTop + scoreTop (" + (explainTop + scoreTop) + ")");
         }
     }
 
-    public static SplitConfig defaults() { return new SplitConfig(5, 5, 5, 10, 20); }
+    public SplitConfig(int explainTop, int scoreTop, int scoreRandom, int randomOnly, int minNonTrivial) {
+        this(explainTop, scoreTop, scoreRandom, randomOnly, minNonTrivial, 0);
+    }
+
+    public static SplitConfig defaults() { return new SplitConfig(5, 5, 5, 10, 20, 5); }
 }

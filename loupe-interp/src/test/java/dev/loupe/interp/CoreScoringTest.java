@@ -64,6 +64,26 @@ class CoreScoringTest {
         assertFalse(Scoring.rSquared(new double[] {0, 0}, new double[] {1, 1}).defined());
     }
 
+    @Test void calibratedRSquaredAndCorrelationOnRawSimulation() {
+        // truth = 2·sim + 1 on both sets: after calibration r² = abs-dev = 1; correlation uses the raw values
+        Simulator sim = tokens -> {
+            double[] v = new double[tokens.length];
+            for (int i = 0; i < v.length; i++) v[i] = tokens[i].length();
+            return v;
+        };
+        ActivationRecord cal = new ActivationRecord(new String[] {"a", "bb", "ccc"}, new float[] {3, 5, 7});
+        ActivationRecord test = new ActivationRecord(new String[] {"dddd", "e"}, new float[] {9, 3});
+        double[] ab = Scorer.calibration(sim, List.of(cal));
+        assertArrayEquals(new double[] {2, 1}, ab, 1e-12);
+        ScoredSimulation s = Scorer.score(sim, List.of(test), ab);
+        assertEquals(1.0, s.rSquared().value(), 1e-12);
+        assertEquals(1.0, s.absoluteDeviationExplained().value(), 1e-12);
+        assertEquals(1.0, s.correlation().value(), 1e-12);
+        // uncalibrated: 1 − mean((9−4)², (3−1)²) / mean(81, 9) = 1 − 14.5/45
+        assertEquals(1 - 14.5 / 45, Scorer.score(sim, List.of(test)).rSquared().value(), 1e-12);
+        assertNull(Scorer.calibration(sim, List.of()));
+    }
+
     @Test void calibrationIsLeastSquares() {
         // t = 2s + 1 exactly
         double[] ab = Scoring.calibrate(new double[] {1, 3, 5}, new double[] {0, 1, 2});
