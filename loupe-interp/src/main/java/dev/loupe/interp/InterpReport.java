@@ -93,7 +93,7 @@ public final class InterpReport {
                     g.drawLine(xc - 4, y.applyAsInt(c.hi()), xc + 4, y.applyAsInt(c.hi()));
                 }
                 g.setColor(Color.DARK_GRAY);
-                g.drawString(e.getKey(), left + k * slot + 4, h - bottom + 18);
+                g.drawString(e.getKey(), x0 + bar - g.getFontMetrics().stringWidth(e.getKey()) / 2, h - bottom + 18);
                 k++;
             }
             for (int b = 0; b < 2; b++) {
