@@ -2,9 +2,11 @@ package dev.loupe.interp;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * Façade for explain → simulate → score over many features; the CLI verbs ({@code loupe explain},
@@ -67,16 +69,38 @@ public final class AutoInterp {
     }
 
     /** Runs every feature on {@code threads} worker threads; results keep input order. */
-    public List<FeatureResult> runAll(List<FeatureRecords> features, int threads) {
-        if (threads <= 1) return features.stream().map(this::run).toList();
+    public List<FeatureResult> runAll(List<FeatureRecords> features, int threads) { return runAll(features, threads, r -> {}); }
+
+    /**
+     * As {@link #runAll(List, int)}, calling {@code onResult} as each feature finishes (from the worker
+     * threads, in completion order) — for progress bars and for writing results to the store as they
+     * come so an interrupted run can resume. A feature whose explainer or simulator throws anything
+     * is recorded as failed with that error; the run continues.
+     */
+    public List<FeatureResult> runAll(List<FeatureRecords> features, int threads, Consumer<FeatureResult> onResult) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             List<Future<FeatureResult>> futures = new ArrayList<>();
-            for (FeatureRecords f : features) futures.add(pool.submit(() -> run(f)));
+            for (FeatureRecords f : features) {
+                futures.add(pool.submit(() -> {
+                    FeatureResult r;
+                    try {
+                        r = run(f);
+                    } catch (RuntimeException x) {
+                        r = FeatureResult.failed(f.featureId(), "unexpected error: " + x);
+                    }
+                    onResult.accept(r);
+                    return r;
+                }));
+            }
             List<FeatureResult> out = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
                 try {
                     out.add(futures.get(i).get());
-                } catch (Exception x) {
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    throw new InterpFailure("interrupted after " + i + " of " + features.size() + " features");
+                } catch (ExecutionException x) {
                     out.add(FeatureResult.failed(features.get(i).featureId(), "unexpected error: " + x.getCause()));
                 }
             }

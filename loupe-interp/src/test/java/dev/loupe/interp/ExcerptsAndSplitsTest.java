@@ -112,6 +112,18 @@ class ExcerptsAndSplitsTest {
         FeatureResult f = new AutoInterp(ex, failing, SplitConfig.defaults()).run(feature(25, 20));
         assertEquals(FeatureResult.Status.FAILED, f.status());
         assertTrue(f.reason().endsWith("server said no"), f.reason());
+        // a broken machine form or an unexpected exception fails that feature only, and progress sees every result
+        SimulatorFactory broken = e -> { throw new IllegalStateException("boom"); };
+        List<FeatureResult> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<FeatureResult> mixed = new AutoInterp(ex, broken, SplitConfig.defaults()).runAll(List.of(feature(25, 20), feature(3, 20)), 1, seen::add);
+        assertEquals(FeatureResult.Status.FAILED, mixed.get(0).status());
+        assertTrue(mixed.get(0).reason().contains("boom"), mixed.get(0).reason());
+        assertEquals(FeatureResult.Status.SKIPPED, mixed.get(1).status());
+        assertEquals(2, seen.size());
+        FeatureResult badJson = new AutoInterp(ex, dev.loupe.interp.builtin.RuleSimulator.factory(), SplitConfig.defaults())
+                .score(feature(25, 20), new Explanation("x", "{not json", "test"));
+        assertEquals(FeatureResult.Status.FAILED, badJson.status());
+        assertTrue(badJson.reason().contains("malformed"), badJson.reason());
         AutoInterp.Summary sum = AutoInterp.summarise(List.of(res.get(0), res.get(1), f), 100, 1);
         assertEquals(1, sum.done());
         assertEquals(1, sum.skipped());

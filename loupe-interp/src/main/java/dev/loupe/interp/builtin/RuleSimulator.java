@@ -1,8 +1,10 @@
 package dev.loupe.interp.builtin;
 
 import dev.loupe.interp.Explanation;
+import dev.loupe.interp.InterpFailure;
 import dev.loupe.interp.Simulator;
 import dev.loupe.interp.SimulatorFactory;
+import dev.loupe.util.FormatException;
 
 /**
  * The built-in simulator: applies an explanation's {@link RuleSet}. Explanations without a machine
@@ -18,7 +20,15 @@ public final class RuleSimulator implements Simulator {
 
     @Override public double[] simulate(String[] tokens) { return rules.apply(tokens); }
 
+    /** A malformed machine form is that feature's failure ({@link InterpFailure}), not the run's. */
     public static SimulatorFactory factory() {
-        return (Explanation e) -> new RuleSimulator(e.machineForm() != null ? RuleSet.fromJson(e.machineForm()) : ExplanationParser.parse(e.text()));
+        return (Explanation e) -> {
+            if (e.machineForm() == null) return new RuleSimulator(ExplanationParser.parse(e.text()));
+            try {
+                return new RuleSimulator(RuleSet.fromJson(e.machineForm()));
+            } catch (FormatException x) {
+                throw new InterpFailure(x.getMessage());
+            }
+        };
     }
 }

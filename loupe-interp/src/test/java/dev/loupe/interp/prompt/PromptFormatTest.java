@@ -50,6 +50,19 @@ class PromptFormatTest {
         assertEquals("x", ExplanationPrompt.parseCompletion(" x.\nNeuron 5"));
     }
 
+    @Test void chatSimulationPromptHasFewShotTurnsAndEndsWithTheUserTurn() {
+        Prompt lines = SimulationPrompt.chat("cats", new String[] {" a", " cat"}, false);
+        int turns = FewShotExamples.DEFAULT.stream().mapToInt(e -> e.records().size()).sum();
+        assertEquals(1 + 2 * turns + 1, lines.messages().size());
+        ChatMessage last = lines.messages().get(lines.messages().size() - 1);
+        assertEquals(ChatMessage.Role.USER, last.role());
+        assertTrue(last.content().endsWith("the main thing this neuron does is find cats\nActivations:\n<start>\n a\tunknown\n cat\tunknown\n<end>\n"), last.content());
+        // first few-shot answer: the unit's max over both its records is 5.2, so " jars" (4.8) → floor(48 / 5.2) = 9
+        assertTrue(lines.messages().get(2).content().contains(" jars\t9\n"), lines.messages().get(2).content());
+        Prompt json = SimulationPrompt.chat("cats", new String[] {" a"}, true);
+        assertTrue(json.messages().get(2).content().startsWith("{\"activations\": [0, 0, 0, 0, 0, 2, 9,"), json.messages().get(2).content());
+    }
+
     @Test void simulationSlotsPointAtEachUnknown() {
         String[] tokens = {" The", "\tcat", " sat", "<end>"};
         SimulationPrompt.SlotPrompt sp = SimulationPrompt.slots("cats", tokens);
