@@ -21,14 +21,16 @@ import java.util.TreeSet;
  *
  * <p>Targets are the explanation records' activations scaled to 0–10 by their max (continuous, not
  * floored). Candidate rules: one per token type (TOKEN), per previous token (AFTER), per next token
- * (BEFORE), per early position (POSITION), and for the strongest token candidates, context variants
- * ("only when preceded by c", "unless preceded by c" within {@value #WINDOW} tokens). A candidate's
- * weight is the mean target over the positions it matches; for TOKEN rules that mean is shrunk
- * toward the token look-up table's value (a prior of {@value #PRIOR_COUNT} pseudo-occurrences; prior 0
- * when the table lacks the token), so a token seen once in a top excerpt is not trusted fully.
- * Candidates are ranked by captured activation mass and the best {@value #POOL} enter the greedy
- * loop, which adds the rule that most raises the pooled correlation on the explanation records and
- * stops when the gain is below {@value #MIN_GAIN} or after {@value #MAX_RULES} rules.
+ * (BEFORE), per early position (POSITION), and, for the {@value #CONTEXT_TOKENS} token types carrying
+ * the most activation, context variants ("only when preceded by c", "unless preceded by c" within
+ * {@value #WINDOW} tokens). A candidate's weight is the mean target over the positions it matches;
+ * for TOKEN rules that mean is shrunk toward the token look-up table's value when a table is given (a
+ * prior of {@value #PRIOR_COUNT} pseudo-occurrence; prior 0 for tokens the table lacks), so a token
+ * seen once in a top excerpt is not trusted fully. Candidates firing on exactly the same positions
+ * are indistinguishable on this data; only the simplest is kept. Candidates are ranked by mass
+ * (activation captured minus weight predicted on silent tokens) and the best {@value #POOL} enter the
+ * greedy loop, which adds the rule that most raises the pooled correlation on the explanation records
+ * and stops when the gain is below {@value #MIN_GAIN} or after {@value #MAX_RULES} rules.
  *
  * <p>Honest by construction: it sees only the explanation records and the look-up table (the caller
  * must build that table from text that excludes the scoring records). Not a language model: it finds
