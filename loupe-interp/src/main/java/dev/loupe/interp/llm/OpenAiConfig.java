@@ -16,7 +16,8 @@ import java.time.Duration;
  * @param maxRetries     retries after the first attempt for 429, 5xx, timeouts and I/O errors
  * @param initialBackoff first retry delay; doubles each retry (a Retry-After header wins when longer)
  * @param maxConcurrency requests in flight at once
- * @param tokenBudget    total tokens (prompt + completion, from {@code usage}) allowed; 0 = unlimited
+ * @param tokenBudget    total tokens (prompt + completion, from {@code usage}) allowed; 0 = unlimited.
+ *                       Checked before each request, so requests already in flight may overshoot it.
  * @param cacheDir       directory for cached replies keyed by request hash, or null for no cache
  * @param topLogprobs    alternatives requested per generated token in logprob mode (≤ 20)
  */
