@@ -29,7 +29,8 @@ class OpenAiBackendTest {
     static final List<ActivationRecord> RECORDS = List.of(new ActivationRecord(new String[] {" a", " cat"}, new float[] {0, 3}));
 
     static OpenAiConfig fast(FakeOpenAiServer s) {
-        return OpenAiConfig.of(s.baseUrl(), "test-model").withTimeout(Duration.ofMillis(500)).withRetries(2, Duration.ofMillis(10));
+        // generous timeout: the build machine can be heavily loaded; only the timeout tests use short ones
+        return OpenAiConfig.of(s.baseUrl(), "test-model").withTimeout(Duration.ofSeconds(10)).withRetries(2, Duration.ofMillis(10));
     }
 
     @Test void explainerSendsBillsPromptAndParsesTheReply() throws Exception {
@@ -45,6 +46,17 @@ class OpenAiBackendTest {
             assertEquals("Bearer " + KEY, s.seen.get(0).authorization());
             assertFalse(s.seen.get(0).body().contains(KEY));
             assertEquals(42, c.tokensUsed());
+        }
+    }
+
+    @Test void tokenListExplainerShowsTheTopTokensOfTheTable() throws Exception {
+        assertEquals(List.of(" b", " a", " c"), dev.loupe.interp.prompt.TokenListPrompt.topTokens(Map.of(" a", 1.0, " b", 3.0, " c", 1.0, " d", -2.0), 3));
+        try (FakeOpenAiServer s = new FakeOpenAiServer(i -> FakeOpenAiServer.Reply.ok(FakeOpenAiServer.chatBody(" words for pets.", null, 7)))) {
+            LlmTokenListExplainer ex = new LlmTokenListExplainer(new OpenAiClient(fast(s)), 2);
+            assertEquals("words for pets", ex.explain(List.of(), Map.of(" cat", 2.0, " dog", 3.0, " the", 0.1)).text());
+            var msgs = new ObjectMapper().readTree(s.seen.get(0).body()).get("messages");
+            assertEquals("\n\nTokens:\n' dog', ' cat'\n\nExplanation: the main thing this neuron does is find", msgs.get(1).get("content").asText());
+            assertThrows(InterpFailure.class, () -> ex.explain(List.of(), Map.of()));
         }
     }
 
@@ -129,12 +141,18 @@ class OpenAiBackendTest {
         try (FakeOpenAiServer s = new FakeOpenAiServer(i -> FakeOpenAiServer.Reply.ok("{\"choices\": []}"))) {
             assertThrows(InterpFailure.class, () -> new OpenAiClient(fast(s)).chat(ExplanationPrompt.build(RECORDS), 10, 0, false));
         }
+    }
+
+    @Test void chunkedHalfReplyIsMalformed() throws Exception {
         try (FakeOpenAiServer s = new FakeOpenAiServer(i -> new FakeOpenAiServer.Reply(200, FakeOpenAiServer.chatBody("fine", null, 1), 0, null, FakeOpenAiServer.Cut.CHUNKED_HALF))) {
             OpenAiClient c = new OpenAiClient(fast(s));
             InterpFailure f = assertThrows(InterpFailure.class, () -> c.chat(ExplanationPrompt.build(RECORDS), 10, 0, false));
             assertTrue(f.getMessage().startsWith("malformed JSON reply"), f.getMessage());
             assertEquals(1, c.requestsSent());  // a complete but malformed reply is not retried
         }
+    }
+
+    @Test void truncatedStreamIsRetriedThenFails() throws Exception {
         try (FakeOpenAiServer s = new FakeOpenAiServer(i -> new FakeOpenAiServer.Reply(200, FakeOpenAiServer.chatBody("fine", null, 1), 0, null, FakeOpenAiServer.Cut.SHORT_FIXED_LENGTH))) {
             OpenAiClient c = new OpenAiClient(fast(s).withTimeout(Duration.ofMillis(200)));
             InterpFailure f = assertThrows(InterpFailure.class, () -> c.chat(ExplanationPrompt.build(RECORDS), 10, 0, false));
