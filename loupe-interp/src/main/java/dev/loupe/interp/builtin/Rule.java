@@ -82,9 +82,13 @@ public record Rule(Kind kind, Set<String> tokens, int index, Set<String> require
         return base;
     }
 
+    /** Tokens as {@code "a", "b"}; a quote inside is escaped, a whitespace-only token reads (whitespace). */
     static String quoted(Set<String> s) {
         StringBuilder sb = new StringBuilder();
-        for (String t : s) { if (sb.length() > 0) sb.append(", "); sb.append('"').append(t).append('"'); }
+        for (String t : s) {
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(t.isEmpty() ? "(whitespace)" : '"' + t.replace("\"", "\\\"") + '"');
+        }
         return sb.toString();
     }
 }

@@ -48,6 +48,20 @@ public final class PuzzleEvaluator {
             return String.format("solved %d/%d, truth ranked first %d/%d, truth in top two %d/%d",
                     solved, total(), truthFirst, total(), truthTopTwo, total());
         }
+
+        /** One Markdown row per puzzle (for {@code loupe interp puzzles}). */
+        public String table() {
+            StringBuilder sb = new StringBuilder("| puzzle | kind | solved | held-out r | best false r | truth r | truth rank | explainer's explanation |\n");
+            sb.append("|---|---|---|---|---|---|---|---|\n");
+            for (Result r : results) {
+                String text = r.explainerText() == null ? "failed: " + r.failure() : r.explainerText();
+                sb.append("| ").append(r.puzzle()).append(" | ").append(r.kind()).append(" | ").append(r.solved() ? "yes" : "no")
+                        .append(" | ").append(r.heldOut()).append(" | ").append(r.bestFalseHeldOut()).append(" | ").append(r.truth())
+                        .append(" | ").append(r.truthRank()).append(" / ").append(r.falses().size() + 1).append(" | ")
+                        .append(text.replace("|", "\\|")).append(" |\n");
+            }
+            return sb.append("\n").append(summary()).append('\n').toString();
+        }
     }
 
     public Report evaluate(List<Puzzle> puzzles) {

@@ -38,6 +38,8 @@ class RuleSetTest {
     @Test void describeIsReadable() {
         RuleSet rs = new RuleSet(List.of(Rule.after(Set.of("of"), 6), Rule.token(Set.of("stop"), 9).withRequires(Set.of("not"), 3)));
         assertEquals("the token \"stop\" when preceded by \"not\" (within 3 tokens) (9); the token after \"of\" (6)", rs.describe());
+        assertEquals("the token after (whitespace) (5)", new RuleSet(List.of(Rule.after(Set.of("\n"), 5))).describe());
+        assertEquals("the token \"\\\"\" (5)", new RuleSet(List.of(Rule.token(Set.of("\""), 5))).describe());
     }
 
     @Test void baselinesApplyTheirTables() {

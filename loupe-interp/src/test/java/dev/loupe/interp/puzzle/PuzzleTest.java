@@ -66,11 +66,9 @@ class PuzzleTest {
     }
 
     static void print(String title, PuzzleEvaluator.Report r) {
-        System.out.println("== " + title + ": " + r.summary());
-        for (PuzzleEvaluator.Result x : r.results()) {
-            System.out.printf("  %-18s %-11s solved=%-5s heldOut=%s bestFalse=%s truth=%s rank=%d falses=%s | %s%n", x.puzzle(), x.kind(),
-                    x.solved(), x.heldOut(), x.bestFalseHeldOut(), x.truth(), x.truthRank(), x.falses(), x.explainerText());
-        }
+        String t = r.table();
+        assertEquals(r.total() + 4, t.lines().count());  // header, rule, one row per puzzle, blank, summary
+        System.out.println("== " + title + "\n" + t);
     }
 
     static ByteArrayInputStream stream(String s) { return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8)); }
