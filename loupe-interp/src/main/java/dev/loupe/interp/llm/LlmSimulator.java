@@ -23,6 +23,10 @@ import java.util.OptionalDouble;
  * </ul>
  * A reply that does not reproduce the excerpt (wrong line count, wrong tokens, missing logprobs,
  * values outside 0–10) is an {@link InterpFailure}: the feature is marked failed, never zero-filled.
+ *
+ * <p>Known limits (shared with neuron-explainer): an excerpt token containing a newline breaks the
+ * line format; a server tokenizer that writes "10" as "1" + "0" has its 10s read as 1s, since only
+ * the first value token's alternatives are read.
  */
 public final class LlmSimulator implements Simulator {
     public enum Mode { LOGPROBS, JSON }
