@@ -23,6 +23,18 @@ class ExcerptsAndSplitsTest {
         return new ActivationRecord(new String[] {tag, "x", "y"}, new float[] {0, peak, 0});
     }
 
+    @Test void recordsAndConfigsValidate() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ActivationRecord(new String[] {"a", "b"}, new float[] {1}))
+                .getMessage().contains("2 tokens but 1 activations"));
+        assertThrows(IllegalArgumentException.class, () -> new ActivationRecord(new String[] {"a"}, new float[] {Float.NaN}));
+        assertThrows(IllegalArgumentException.class, () -> new ActivationRecord(new String[] {"a"}, new float[] {1}, new int[] {1, 2}, 0));
+        assertThrows(IllegalArgumentException.class, () -> new FeatureRecords(1, null, List.of()));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SplitConfig(5, 5, 5, 10, 9)).getMessage().contains("minNonTrivial"));
+        assertThrows(IllegalArgumentException.class, () -> new SplitConfig(0, 5, 5, 10, 20));
+        assertThrows(IllegalArgumentException.class, () -> Excerpts.cut(doc(10, 1, 0), 0));
+        assertTrue(Excerpts.cut(doc(10, 1, 0), 64).isEmpty());
+    }
+
     @Test void cutNeverCrossesDocumentsAndDropsShortTails() {
         List<ActivationRecord> ex = Excerpts.cutAll(List.of(doc(150, 1, 0), doc(70, 2, 0)), 64);
         assertEquals(3, ex.size());  // 2 from the first document, 1 from the second, tails dropped
