@@ -54,6 +54,23 @@ public final class DigitExpectation {
         return z > 0 ? OptionalDouble.of(ev / z) : OptionalDouble.empty();
     }
 
+    /**
+     * Token ids of "0".."10" as they appear in the simulation prompt, i.e. right after a tab: the id
+     * is the single token that {@code encode("\t" + k)} adds to {@code encode("\t")}, so tokenizers
+     * that prepend a prefix space or BOS-like piece still give the right id. -1 where the value takes
+     * more than one token (typically "10"), which then gets no probability mass.
+     */
+    public static int[] digitIds(TextEncoder encoder) {
+        int[] tab = encoder.encode("\t");
+        int[] ids = new int[LEVELS];
+        for (int k = 0; k < LEVELS; k++) {
+            int[] e = encoder.encode("\t" + k);
+            boolean extendsTab = e.length == tab.length + 1 && java.util.Arrays.equals(e, 0, tab.length, tab, 0, tab.length);
+            ids[k] = extendsTab ? e[tab.length] : -1;
+        }
+        return ids;
+    }
+
     /** The level 0..10 a token string spells, or -1. */
     public static int level(String token) {
         String s = token.strip();

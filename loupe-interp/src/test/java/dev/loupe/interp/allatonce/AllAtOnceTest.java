@@ -37,6 +37,24 @@ class AllAtOnceTest {
         assertEquals(0, DigitExpectation.level(" 0"));
     }
 
+    @Test void digitIdsAreTheTokenAddedAfterATab() {
+        // char-level: "10" takes two tokens → -1
+        int[] ids = DigitExpectation.digitIds(AllAtOnceTest::chars);
+        assertEquals('7', ids[7]);
+        assertEquals(-1, ids[10]);
+        // a SentencePiece-like encoder that prepends a prefix piece (id 999) and has a "10" token (id 500)
+        TextEncoder sp = text -> {
+            java.util.List<Integer> out = new java.util.ArrayList<>(java.util.List.of(999));
+            for (int i = 0; i < text.length(); i++) {
+                if (text.startsWith("10", i)) { out.add(500); i++; } else out.add((int) text.charAt(i));
+            }
+            return out.stream().mapToInt(Integer::intValue).toArray();
+        };
+        int[] spIds = DigitExpectation.digitIds(sp);
+        assertEquals('0', spIds[0]);
+        assertEquals(500, spIds[10]);
+    }
+
     /** Character-level "tokenizer": id = char code, so piecewise encoding is exact and checkable. */
     static int[] chars(String s) { return s.chars().toArray(); }
 
