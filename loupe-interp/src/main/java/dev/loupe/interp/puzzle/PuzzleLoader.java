@@ -33,7 +33,14 @@ public final class PuzzleLoader {
         }
     }
 
-    /** The Loupe puzzle set shipped in this module. */
+    /**
+     * The Loupe puzzle set shipped in this module: 22 synthetic neurons over sentences written for
+     * Loupe (GPT-2-style tokens), covering token-level, context-dependent, negation ("not all"),
+     * next-token, positional and concept patterns. Each puzzle's activations were set by one labelling
+     * rule chosen by hand (with hand-picked graded weights for some tokens), so the ground truth is
+     * exact by construction; firing and silent sentences alternate in pairs so both halves used by
+     * {@link PuzzleEvaluator} contain firing sentences.
+     */
     public static List<Puzzle> loupe() {
         try (InputStream in = PuzzleLoader.class.getResourceAsStream(LOUPE_RESOURCE)) {
             if (in == null) throw new FormatException("resource " + LOUPE_RESOURCE + " is missing from the loupe-interp jar");
