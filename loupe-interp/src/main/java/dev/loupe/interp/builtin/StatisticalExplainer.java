@@ -102,11 +102,14 @@ public final class StatisticalExplainer implements Explainer {
         for (Candidate c : tokenRules.subList(0, Math.min(CONTEXT_TOKENS, tokenRules.size()))) {
             if (captured(c, y) <= 0) break;
             Set<String> contexts = new TreeSet<>();
-            for (int h : c.hits()) contexts.addAll(window(normed.get(recordOf[h]), posOf[h]));
+            for (int h : c.hits()) {
+                String[] n = normed.get(recordOf[h]);
+                for (int j = Math.max(0, posOf[h] - WINDOW); j < posOf[h]; j++) contexts.add(n[j]);
+            }
             for (String ctx : contexts) {
                 for (boolean require : new boolean[] {true, false}) {
                     List<Integer> hits = new ArrayList<>();
-                    for (int h : c.hits()) if (window(normed.get(recordOf[h]), posOf[h]).contains(ctx) == require) hits.add(h);
+                    for (int h : c.hits()) if (inWindow(normed.get(recordOf[h]), posOf[h], ctx) == require) hits.add(h);
                     if (hits.isEmpty() || hits.size() == c.hits().length) continue;
                     Rule base = require ? c.rule().withRequires(Set.of(ctx), WINDOW) : c.rule().withUnless(Set.of(ctx), WINDOW);
                     contextual.add(candidate(base, ints(hits), y, Double.NaN));
@@ -139,10 +142,10 @@ public final class StatisticalExplainer implements Explainer {
         return s;
     }
 
-    private static Set<String> window(String[] n, int i) {
-        Set<String> s = new HashSet<>();
-        for (int j = Math.max(0, i - WINDOW); j < i; j++) s.add(n[j]);
-        return s;
+    /** Whether {@code ctx} is among the {@value #WINDOW} tokens before position {@code i}. */
+    private static boolean inWindow(String[] n, int i, String ctx) {
+        for (int j = Math.max(0, i - WINDOW); j < i; j++) if (n[j].equals(ctx)) return true;
+        return false;
     }
 
     /**
@@ -220,5 +223,9 @@ public final class StatisticalExplainer implements Explainer {
         return out;
     }
 
-    private static int[] ints(List<Integer> l) { return l.stream().mapToInt(Integer::intValue).toArray(); }
+    private static int[] ints(List<Integer> l) {
+        int[] out = new int[l.size()];
+        for (int i = 0; i < out.length; i++) out[i] = l.get(i);
+        return out;
+    }
 }
