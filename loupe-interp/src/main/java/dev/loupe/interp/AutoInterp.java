@@ -1,0 +1,126 @@
+package dev.loupe.interp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Façade for explain → simulate → score over many features; the CLI verbs ({@code loupe explain},
+ * {@code loupe score}, {@code loupe interp run}) are meant to be thin wrappers around it.
+ *
+ * <p>Per feature: split records ({@link FeatureSplits}), explain on the explanation set only, build
+ * the explanation's simulator, fit its linear calibration on the calibration set (for r² and
+ * absolute deviation explained only), score the top-and-random and random-only sets. A skipped or failed
+ * feature is recorded with its reason; the run never stops for one feature.
+ */
+public final class AutoInterp {
+    private final Explainer explainer;
+    private final SimulatorFactory simulators;
+    private final SplitConfig splits;
+
+    public AutoInterp(Explainer explainer, SimulatorFactory simulators, SplitConfig splits) {
+        this.explainer = explainer;
+        this.simulators = simulators;
+        this.splits = splits;
+    }
+
+    public FeatureResult run(FeatureRecords f) {
+        FeatureSplits s = FeatureSplits.of(f, splits);
+        if (s instanceof FeatureSplits.Skipped k) return FeatureResult.skipped(f.featureId(), k.reason());
+        FeatureSplits.Ready r = (FeatureSplits.Ready) s;
+        Explanation e;
+        try {
+            e = explainer.explain(r.explain(), f.lookupTable());
+        } catch (InterpFailure x) {
+            return FeatureResult.failed(f.featureId(), "explainer " + explainer.name() + ": " + x.getMessage());
+        }
+        return score(f.featureId(), e, r);
+    }
+
+    /** Scores a given explanation (e.g. {@code loupe score}) on the feature's scoring sets. */
+    public FeatureResult score(FeatureRecords f, Explanation e) {
+        FeatureSplits s = FeatureSplits.of(f, splits);
+        if (s instanceof FeatureSplits.Skipped k) return FeatureResult.skipped(f.featureId(), k.reason());
+        return score(f.featureId(), e, (FeatureSplits.Ready) s);
+    }
+
+    private FeatureResult score(long id, Explanation e, FeatureSplits.Ready r) {
+        Simulator sim;
+        try {
+            sim = simulators.forExplanation(e);
+        } catch (InterpFailure x) {
+            return FeatureResult.failed(id, "simulator: " + x.getMessage());
+        }
+        double[] calibration;
+        try {
+            calibration = Scorer.calibration(sim, r.calibration());
+        } catch (InterpFailure x) {
+            return FeatureResult.failed(id, "simulator (calibration set): " + x.getMessage());
+        }
+        ScoredSimulation tr = Scorer.score(sim, r.topAndRandom(), calibration);
+        ScoredSimulation ro = Scorer.score(sim, r.randomOnly(), calibration);
+        String failure = tr.failure() != null ? tr.failure() : ro.failure();
+        FeatureResult.Status st = failure == null ? FeatureResult.Status.DONE : FeatureResult.Status.FAILED;
+        return new FeatureResult(id, st, failure, e, tr, ro);
+    }
+
+    /** Runs every feature on {@code threads} worker threads; results keep input order. */
+    public List<FeatureResult> runAll(List<FeatureRecords> features, int threads) { return runAll(features, threads, r -> {}); }
+
+    /**
+     * As {@link #runAll(List, int)}, calling {@code onResult} as each feature finishes (from the worker
+     * threads, in completion order) — for progress bars and for writing results to the store as they
+     * come so an interrupted run can resume. A feature whose explainer or simulator throws anything
+     * is recorded as failed with that error; the run continues.
+     */
+    public List<FeatureResult> runAll(List<FeatureRecords> features, int threads, Consumer<FeatureResult> onResult) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<FeatureResult>> futures = new ArrayList<>();
+            for (FeatureRecords f : features) {
+                futures.add(pool.submit(() -> {
+                    FeatureResult r;
+                    try {
+                        r = run(f);
+                    } catch (RuntimeException x) {
+                        r = FeatureResult.failed(f.featureId(), "unexpected error: " + x);
+                    }
+                    onResult.accept(r);
+                    return r;
+                }));
+            }
+            List<FeatureResult> out = new ArrayList<>();
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    out.add(futures.get(i).get());
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    throw new InterpFailure("interrupted after " + i + " of " + features.size() + " features");
+                } catch (ExecutionException x) {
+                    out.add(FeatureResult.failed(features.get(i).featureId(), "unexpected error: " + x.getCause()));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Mean top-and-random and random-only scores over features with bootstrap 95% CIs. */
+    public record Summary(Bootstrap.MeanCi topAndRandom, Bootstrap.MeanCi randomOnly, int done, int skipped, int failed) {}
+
+    public static Summary summarise(List<FeatureResult> results, int resamples, long seed) {
+        List<Score> tr = new ArrayList<>(), ro = new ArrayList<>();
+        int done = 0, skipped = 0, failed = 0;
+        for (FeatureResult r : results) {
+            switch (r.status()) {
+                case DONE -> { done++; tr.add(r.topAndRandomScore()); ro.add(r.randomOnlyScore()); }
+                case SKIPPED -> skipped++;
+                case FAILED -> failed++;
+            }
+        }
+        return new Summary(Bootstrap.meanCi(tr, resamples, 0.95, seed), Bootstrap.meanCi(ro, resamples, 0.95, seed + 1), done, skipped, failed);
+    }
+}

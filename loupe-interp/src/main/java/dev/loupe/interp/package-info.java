@@ -1,0 +1,23 @@
+/**
+ * Automated interpretability (Bills et al. 2023; Cunningham et al. 2023 §3): explain → simulate →
+ * score, on plain data supplied by the caller.
+ *
+ * <ul>
+ *   <li>Data: {@link dev.loupe.interp.ActivationRecord} (tokens + raw activations),
+ *       {@link dev.loupe.interp.FeatureRecords} (top, random, look-up table);
+ *       {@link dev.loupe.interp.Excerpts} and {@link dev.loupe.interp.FeatureSplits} apply the excerpt
+ *       and split rules; {@link dev.loupe.interp.Discretisation} the 0–10 levels.</li>
+ *   <li>Pipeline: {@link dev.loupe.interp.AutoInterp} (façade for the CLI verbs) runs an
+ *       {@link dev.loupe.interp.Explainer} and a {@link dev.loupe.interp.SimulatorFactory} per feature;
+ *       {@link dev.loupe.interp.Scorer}/{@link dev.loupe.interp.Scoring} give the pooled correlation,
+ *       r² and absolute deviation explained as {@link dev.loupe.interp.Score}s that may be undefined;
+ *       {@link dev.loupe.interp.Bootstrap} the CIs; {@link dev.loupe.interp.InterpReport} the table
+ *       and chart; {@link dev.loupe.interp.DetectionFuzzing} and {@link dev.loupe.interp.Revision} the
+ *       other scorers and revision.</li>
+ *   <li>Backends: {@code builtin} (statistical explainer, rule simulator, look-up-table and
+ *       weight-based baselines), {@code allatonce} (in-process causal LM via
+ *       {@link dev.loupe.interp.allatonce.NextTokenModel}), {@code llm} (OpenAI-compatible HTTP);
+ *       {@code prompt} holds Bills's prompt formats; {@code puzzle} the neuron puzzles.</li>
+ * </ul>
+ */
+package dev.loupe.interp;
