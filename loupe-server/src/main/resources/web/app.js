@@ -133,7 +133,7 @@
     parts.push(section("Explanations", d.explanations.length === 0 ? h("p", {class: "muted", text: "No explanations yet."}) :
       h("ul", {id: "explanations"}, d.explanations.map(e => h("li", {class: "explanation"}, h("q", {class: "expl-text", text: e.text}),
         h("span", {class: "muted", text: ` — ${e.method}${e.explainerModel ? ", " + e.explainerModel : ""}`}),
-        h("span", {class: "scores"}, e.scores.map(sc => h("span", {class: "score", text: `${sc.kind}${sc.simulator ? " / " + sc.simulator : ""}: ${fmt(sc.value)}`})))))));
+        h("span", {class: "scores"}, e.scores.map(sc => h("span", {class: "score", text: `${sc.kind}${sc.simulator ? " / " + sc.simulator : ""}: ${fmt(sc.value)}`}))))))));
     const hk = Object.keys(d.histograms);
     if (hk.length) parts.push(section("Activation histograms", h("div", {class: "hist-grid"}, hk.map(k => h("figure", {},
       Charts.histogram(d.histograms[k].edges, d.histograms[k].counts, {xLabel: k, cls: "hist act-hist"}), h("figcaption", {text: k}))))));
