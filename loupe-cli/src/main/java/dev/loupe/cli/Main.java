@@ -16,7 +16,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "loupe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Mechanistic interpretability for transformer language models.",
-        subcommands = {CommandLine.HelpCommand.class, InfoCommand.class, InspectCommand.class, TokenizeCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, InfoCommand.class, InspectCommand.class, TokenizeCommand.class, ServeCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe info", "  loupe help forward"})
 public final class Main implements Runnable {
