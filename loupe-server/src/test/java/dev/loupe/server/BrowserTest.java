@@ -36,7 +36,7 @@ class BrowserTest {
     static final int N = 200;
     static final Path CHROMIUM = Path.of("/usr/bin/chromium"), DRIVER = Path.of("/usr/bin/chromedriver");
     @TempDir static Path dir;
-    static LoupeServer server, noModel;
+    static LoupeServer server, noModel, withToken;
     static ChromeDriver driver;
     static WebDriverWait wait;
 
@@ -46,6 +46,7 @@ class BrowserTest {
         Path db = TestStores.write(dir, N);
         server = LoupeServer.start(ServerConfig.local(db, 0, Optional.of(new FakeLiveModel(N))));
         noModel = LoupeServer.start(ServerConfig.local(db, 0, Optional.empty()));
+        withToken = LoupeServer.start(new ServerConfig(db, "127.0.0.1", 0, "browser-token-1", Optional.empty()));
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());
         o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -60,6 +61,7 @@ class BrowserTest {
         if (driver != null) driver.quit();
         if (server != null) server.close();
         if (noModel != null) noModel.close();
+        if (withToken != null) withToken.close();
     }
 
     /** Opens a page; within the already loaded app only the hash changes (as a user clicking a link), which is much cheaper than a reload. */
@@ -181,6 +183,13 @@ class BrowserTest {
         assertTrue(await("#no-model").getText().contains("No model is loaded"));
         open(noModel, "#/steer");
         assertTrue(await("#no-model").getText().contains("No model is loaded"));
+    }
+
+    @Test void tokenUrlSetsACookieThatLoadsScriptsAndApi() {
+        driver.get("http://127.0.0.1:" + withToken.port() + "/?token=browser-token-1#/d/sae/f/3");
+        awaitText("#feature-title", "sae #3");                      // app.js, the API and the hash route all passed auth
+        driver.get("http://127.0.0.1:" + withToken.port() + "/#/");  // the cookie alone suffices afterwards
+        assertTrue(await("#dicts").getText().contains("sae-big"));
     }
 
     @Test void hostileStoreTextRendersAsTextAndRunsNothing() {
