@@ -24,8 +24,8 @@ public interface LiveModel {
 
     /**
      * Greedy generation of up to {@code maxNewTokens} tokens after {@code prompt}, once with each
-     * listed feature clamped to {@code strength} (times the feature's max activation, as in Towards
-     * Monosemanticity) at every position of the dictionary's hook, and once without intervention.
+     * listed feature's activation clamped to {@code strength} (an activation value, in the units the
+     * feature page shows) at every position of the dictionary's hook, and once without intervention.
      */
     Steered steer(String dictionary, String prompt, List<Steer> features, int maxNewTokens);
 

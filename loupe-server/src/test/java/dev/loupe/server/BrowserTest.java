@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -76,11 +77,16 @@ class BrowserTest {
 
     static void awaitText(String css, String text) { wait.until(ExpectedConditions.textToBe(By.cssSelector(css), text)); }
 
+    /** Saves a screenshot of the whole page (up to 3000 px tall) under target/screenshots. */
     static void screenshot(String name) throws Exception {
         Path out = Path.of("target", "screenshots");
         Files.createDirectories(out);
+        Dimension before = driver.manage().window().getSize();
+        long height = (Long) ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollHeight");
+        driver.manage().window().setSize(new Dimension(before.getWidth(), (int) Math.min(3000, height + 150)));
         File f = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Files.copy(f.toPath(), out.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        driver.manage().window().setSize(before);
     }
 
     static void assertNoXss() {
