@@ -73,6 +73,11 @@ class ApiTest {
         assertTrue(index.body().contains("<script src=\"/app.js\">"));
         assertFalse(index.body().matches("(?s).*<script>.*"), "index.html must not contain inline script");
         assertEquals("text/javascript; charset=utf-8", get("/app.js").headers().firstValue("Content-Type").orElseThrow());
+        for (String js : new String[] {"/app.js", "/charts.js"}) {                    // the front end never parses data as HTML
+            String src = get(js).body();
+            for (String sink : new String[] {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"})
+                assertFalse(src.contains(sink), js + " uses " + sink);
+        }
     }
 
     @Test void overviewHasMetricsDensityHistogramAndScores() throws Exception {
