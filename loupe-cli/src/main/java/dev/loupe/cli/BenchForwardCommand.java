@@ -17,25 +17,37 @@ import java.util.concurrent.Callable;
                 "as a fraction of the OpenBLAS GEMM ceiling measured in the same run."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe bench forward --model models/loupe-1l --batch 8 --seq 128",
-                "  loupe bench forward --model ../shared/models/stories260K/stories260K.bin --batch 4 --seq 256 --json"})
+                "  loupe bench forward --random 12x768 --batch 4 --seq 256 --json"})
 final class BenchForwardCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "HF model directory or llama2.c .bin file.") Path model;
+    static final class Source {
+        @Option(names = "--model", description = "HF model directory or llama2.c .bin file.") Path model;
+        @Option(names = "--random", paramLabel = "LxD", description = "A random GPT-2-shaped model with L layers and d_model D (e.g. 12x768).") String random;
+    }
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1") Source source;
     @Option(names = "--batch", defaultValue = "8", description = "Sequences per forward (default ${DEFAULT-VALUE}).") int batch;
     @Option(names = "--seq", defaultValue = "128", description = "Tokens per sequence (default ${DEFAULT-VALUE}).") int seq;
     @Option(names = "--runs", defaultValue = "7", description = "Timed runs; the median is reported (default ${DEFAULT-VALUE}).") int runs;
     @Option(names = "--json", description = "Print one JSON object instead of text.") boolean json;
 
+    private static Transformer random(String spec) {
+        String[] p = spec.split("x");
+        try {
+            if (p.length == 2) return ForwardBenchmark.randomGpt2(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()));
+        } catch (NumberFormatException ignored) { }
+        throw new dev.loupe.util.ConfigException("--random wants LAYERSxD_MODEL such as 12x768, got '" + spec + "'");
+    }
+
     @Override public Integer call() {
-        Transformer m = ModelLoader.load(model);
+        Transformer m = source.model != null ? ModelLoader.load(source.model) : random(source.random);
         var r = ForwardBenchmark.run(m, batch, seq, 3, runs, 7);
         double ceiling = ForwardBenchmark.ceilingGflops(m.config(), batch, seq);
         var out = spec.commandLine().getOut();
         if (json) {
             out.println(String.format(Locale.ROOT, "{\"model\":\"%s\",\"batch\":%d,\"seq\":%d,\"backend\":\"%s\",\"threads\":%d,"
                             + "\"ms_per_forward\":%.3f,\"tokens_per_s\":%.1f,\"gflops\":%.2f,\"ceiling_gflops\":%.2f,\"fraction_of_ceiling\":%.4f}",
-                    model.getFileName(), batch, seq, r.backend(), Kernels.threads(), r.medianMs(), r.tokensPerSecond(), r.gflops(), ceiling, r.gflops() / ceiling));
+                    m.config().name(), batch, seq, r.backend(), Kernels.threads(), r.medianMs(), r.tokensPerSecond(), r.gflops(), ceiling, r.gflops() / ceiling));
         } else {
             out.println(r);
             out.println(String.format(Locale.ROOT, "ceiling: %.1f GFLOP/s (GEMM [%d×%d]·[%d×%d] in this run) → forward at %.0f%% of ceiling",

@@ -68,5 +68,10 @@ class BenchCommandTest {
         assertEquals(2, j.get("batch").asInt());
         r = MainTest.run("bench", "forward", "--model", model, "--seq", "1000");
         assertEquals("2", r[0], r[2]);
+        r = MainTest.run("bench", "forward", "--random", "1x128", "--batch", "1", "--seq", "8", "--runs", "1", "--json");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("random-gpt2-1x128"), r[1]);
+        r = MainTest.run("bench", "forward", "--random", "12by768");
+        assertEquals("2", r[0], r[2]);
     }
 }

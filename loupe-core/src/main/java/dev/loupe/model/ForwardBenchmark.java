@@ -61,6 +61,22 @@ public final class ForwardBenchmark {
                 Kernels.gemm().name(), Kernels.threads());
     }
 
+    /**
+     * A randomly initialised GPT-2-shaped model ({@code layers} blocks, d_model {@code d}, d_mlp 4d,
+     * heads of 64, vocab 50257, context 1024): a stand-in of a real checkpoint's shape when only the
+     * speed matters, e.g. GPT-2 small is {@code randomGpt2(12, 768)}.
+     */
+    public static Transformer randomGpt2(int layers, int d) {
+        if (layers < 1 || d < 64 || d % 64 != 0) throw new ConfigException("random model needs layers >= 1 and d_model a multiple of 64, got " + layers + "x" + d);
+        TransformerConfig cfg = TransformerConfig.builder().name("random-gpt2-" + layers + "x" + d)
+                .nLayers(layers).dModel(d).nHeads(d / 64).dMlp(4 * d).vocab(50257).nCtx(1024)
+                .normalization(TransformerConfig.Normalization.LAYER_NORM).eps(1e-5)
+                .positional(TransformerConfig.Positional.LEARNED).act(TransformerConfig.Activation.GELU_NEW)
+                .attnScale(1.0 / 8).tiedEmbeddings(true).qkvBias(true).attnOutBias(true).mlpBias(true)
+                .build();
+        return RandomInit.model(cfg, 1);
+    }
+
     /** Matmul FLOPs of one forward pass (2 per multiply-add; causal attention counted in full as computed). */
     public static double flops(TransformerConfig c, int batch, int seq) {
         double rows = (double) batch * seq, D = c.dModel();
