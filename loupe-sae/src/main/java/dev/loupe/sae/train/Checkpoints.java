@@ -112,7 +112,8 @@ public final class Checkpoints {
         for (var it = now.fields(); it.hasNext(); ) {
             var e = it.next();
             if (FREE.contains(e.getKey())) continue;
-            if (!e.getValue().equals(was.get(e.getKey())))
+            var before = was.get(e.getKey());   // compare as text: a reparsed 64 is an int, a live one a long
+            if (before == null || !e.getValue().asText().equals(before.asText()))
                 throw new ConfigException(f + ": cannot resume, config key '" + e.getKey() + "' was " + was.get(e.getKey())
                         + " and is now " + e.getValue() + "; use the original value or a new checkpointDir");
         }
