@@ -16,7 +16,8 @@ import java.io.PrintWriter;
  */
 @Command(name = "loupe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Mechanistic interpretability for transformer language models.",
-        subcommands = {CommandLine.HelpCommand.class, InfoCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, InfoCommand.class,
+                TrainSaeCommand.class, SynthCommand.class, EvalSaeCommand.class, ConvertSaeCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe info", "  loupe help forward"})
 public final class Main implements Runnable {

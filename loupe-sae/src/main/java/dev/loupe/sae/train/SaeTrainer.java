@@ -3,6 +3,8 @@ package dev.loupe.sae.train;
 import dev.loupe.util.ConfigException;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.function.Consumer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,14 +19,15 @@ import java.util.Locale;
  */
 public final class SaeTrainer {
     /**
-     * @param progress   where progress lines go (null: nowhere)
+     * @param progress   receives progress lines (null: nowhere)
      * @param stopAtStep stop after this many steps even if totalSteps is larger (-1: run to the end), for
      *                   simulating an interruption
      * @param resume     continue from existing checkpoints when present
      */
-    public record Options(PrintStream progress, long stopAtStep, boolean resume) {
+    public record Options(Consumer<String> progress, long stopAtStep, boolean resume) {
         public static Options quiet() { return new Options(null, -1, true); }
-        public static Options to(PrintStream out) { return new Options(out, -1, true); }
+        public static Options to(PrintStream out) { return new Options(out::println, -1, true); }
+        public static Options to(PrintWriter out) { return new Options(line -> { out.println(line); out.flush(); }, -1, true); }
     }
 
     private SaeTrainer() {}
@@ -122,6 +125,6 @@ public final class SaeTrainer {
     }
 
     private static void say(Options opt, String line) {
-        if (opt.progress() != null) opt.progress().println(line);
+        if (opt.progress() != null) opt.progress().accept(line);
     }
 }

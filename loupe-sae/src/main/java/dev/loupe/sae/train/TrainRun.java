@@ -54,6 +54,9 @@ public final class TrainRun {
     public TrainSaeConfig config() { return cfg; }
     public Sae sae() { return sae; }
     public long step() { return step; }
+    /** L0 and FVU of the most recent step's batch (NaN before the first step). */
+    public double lastL0() { return last == null ? Double.NaN : last.l0(); }
+    public double lastFvu() { return lastFvu; }
 
     boolean[] deadMask() {
         boolean[] dead = new boolean[sinceFired.length];

@@ -146,6 +146,43 @@ public record TrainSaeConfig(
         }
     }
 
+    /**
+     * Layers a JSON config file (may be null) and then KEY=VALUE overrides (values parsed as JSON
+     * scalars, else taken as strings) over this config — the {@code train-sae --config F --set K=V} rule.
+     */
+    public TrainSaeConfig overlay(java.nio.file.Path file, List<String> keyValues) {
+        ObjectNode o = toJson();
+        if (file != null) {
+            JsonNode f;
+            try {
+                f = JSON.readTree(file.toFile());
+            } catch (java.io.IOException e) {
+                throw new ConfigException(file + ": cannot read the train-sae config (" + firstLine(e.getMessage()) + ")");
+            }
+            if (f == null || !f.isObject()) throw new ConfigException(file + ": a train-sae config must be a JSON object");
+            for (var it = f.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (!o.has(e.getKey())) throw new ConfigException(file + ": unknown train-sae config key '" + e.getKey() + "'; known keys: " + fieldNames(o));
+                o.set(e.getKey(), e.getValue());
+            }
+        }
+        for (String kv : keyValues == null ? List.<String>of() : keyValues) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) throw new ConfigException("override '" + kv + "' must be KEY=VALUE, e.g. lr=1e-3");
+            String key = kv.substring(0, eq), val = kv.substring(eq + 1);
+            if (!o.has(key)) throw new ConfigException("unknown train-sae config key '" + key + "' in override '" + kv + "'; known keys: " + fieldNames(o));
+            JsonNode v;
+            try {
+                v = JSON.readTree(val);
+                if (v == null || v.isContainerNode() || v.isMissingNode()) v = JSON.getNodeFactory().textNode(val);
+            } catch (java.io.IOException e) {
+                v = JSON.getNodeFactory().textNode(val);
+            }
+            o.set(key, v);
+        }
+        return fromJson(o);
+    }
+
     /** A copy with one key changed (the key's JSON name; value as JSON scalar). */
     public TrainSaeConfig with(String key, Object value) {
         ObjectNode o = toJson();
