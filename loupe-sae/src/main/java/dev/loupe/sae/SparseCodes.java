@@ -65,12 +65,17 @@ public final class SparseCodes {
             for (int p = rowPtr[b]; p < rowPtr[b + 1]; p++) {
                 int w = idx[p] * d;
                 float v = val[p];
-                double dot = 0;
-                for (int j = 0; j < d; j++) {
-                    dot += (double) dOut[o + j] * wDec[w + j];
-                    gWdec[w + j] += v * dOut[o + j];
+                float d0 = 0, d1 = 0, d2 = 0, d3 = 0;   // four accumulators: independent FMA chains
+                int j = 0;
+                for (; j + 3 < d; j += 4) {
+                    d0 += dOut[o + j] * wDec[w + j];
+                    d1 += dOut[o + j + 1] * wDec[w + j + 1];
+                    d2 += dOut[o + j + 2] * wDec[w + j + 2];
+                    d3 += dOut[o + j + 3] * wDec[w + j + 3];
                 }
-                dval[p] = (float) dot;
+                for (; j < d; j++) d0 += dOut[o + j] * wDec[w + j];
+                for (j = 0; j < d; j++) gWdec[w + j] += v * dOut[o + j];
+                dval[p] = (d0 + d1) + (d2 + d3);
             }
         }
         return dval;

@@ -71,22 +71,25 @@ public final class StandardSae extends Sae {
         int d = cfg.dIn(), s = cfg.dSae();
         float lambda = (float) c.sparsity();
         float[] xc = SaeOps.center(x, n, d, bDec);                       // [n, d]
-        float[] f = preActs(xc, n);                                       // [n, s], ReLU in place below
+        float[] f = work(0, n * s);                                       // pre-activations, then f = ReLU(pre)
+        if (wEnc != null) SaeOps.mm(false, false, n, s, d, xc, wEnc, 0f, f);
+        else SaeOps.mm(false, true, n, s, d, xc, wDec, 0f, f);
+        float[] norms = SaeOps.rowNorms(wDec, s, d);
+        double[] fSum = new double[s];
         long active = 0;
-        for (int i = 0; i < f.length; i++) {
-            if (f[i] > 0) { active++; fired[i % s] = true; } else f[i] = 0f;
+        double l1 = 0;
+        for (int b = 0; b < n; b++) {                                     // one fused pass: bias, ReLU, L1, firing
+            int o = b * s;
+            for (int i = 0; i < s; i++) {
+                float v = f[o + i] + bEnc[i];
+                if (v > 0) { f[o + i] = v; active++; fired[i] = true; fSum[i] += v; l1 += (double) v * norms[i]; }
+                else f[o + i] = 0f;
+            }
         }
         float[] e = new float[n * d];                                     // x̂, then x̂ − x
         SaeOps.mm(false, false, n, d, s, f, wDec, 0f, e);
         SaeOps.addRows(e, n, d, bDec);
         double sumSq = SaeOps.residualInPlace(e, x);
-        float[] norms = SaeOps.rowNorms(wDec, s, d);
-        double[] fSum = new double[s];
-        double l1 = 0;
-        for (int b = 0; b < n; b++) for (int i = 0; i < s; i++) {
-            float v = f[b * s + i];
-            if (v != 0f) { fSum[i] += v; l1 += (double) v * norms[i]; }
-        }
         double mse = sumSq / n, sparsity = lambda * l1 / n;
 
         float[] gWdec = grad(grads, "W_dec"), gbDec = grad(grads, "b_dec"), gbEnc = grad(grads, "b_enc");
@@ -98,13 +101,18 @@ public final class StandardSae extends Sae {
             for (int j = 0; j < d; j++) gWdec[i * d + j] += g * wDec[i * d + j];
         }
         SaeOps.colSums(e, n, d, gbDec);
-        float[] dpre = new float[n * s];
+        float[] dpre = work(1, n * s);
         SaeOps.mm(false, true, n, s, d, e, wDec, 0f, dpre);               // df = dx̂·W_decᵀ
-        for (int b = 0; b < n; b++) for (int i = 0; i < s; i++) {
-            int o = b * s + i;
-            dpre[o] = f[o] > 0 ? dpre[o] + lambda * norms[i] / n : 0f;
+        double[] bEncAcc = new double[s];
+        for (int b = 0; b < n; b++) {                                     // fused: ReLU mask, L1 term, Σ_b for b_enc
+            int o = b * s;
+            for (int i = 0; i < s; i++) {
+                float g = f[o + i] > 0 ? dpre[o + i] + lambda * norms[i] / n : 0f;
+                dpre[o + i] = g;
+                bEncAcc[i] += g;
+            }
         }
-        SaeOps.colSums(dpre, n, s, gbEnc);
+        for (int i = 0; i < s; i++) gbEnc[i] = (float) bEncAcc[i];
         float[] viaInput = new float[d];                                  // Σ_b ∂L/∂xc = W_enc·Σ_b dpre
         if (wEnc != null) {
             SaeOps.mm(true, false, d, s, n, xc, dpre, 0f, grad(grads, "W_enc"));
