@@ -28,6 +28,8 @@ final class TrainSaeCommand implements Callable<Integer> {
     String synthetic;
     @Option(names = "--arch", defaultValue = "standard", description = "standard, topk, batchtopk, jumprelu or gated (default: ${DEFAULT-VALUE}).")
     String arch;
+    @Option(names = "--tied", description = "standard only: tied encoder = decoderᵀ (Cunningham et al.).")
+    boolean tied;
     @Option(names = "--config", paramLabel = "FILE", description = "JSON train config laid over the defaults (keys as in TrainSaeConfig).")
     Path config;
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config key, e.g. --set lr=1e-3 (repeatable).")
@@ -42,7 +44,7 @@ final class TrainSaeCommand implements Callable<Integer> {
             throw new ConfigException("train-sae needs --synthetic N_FEATURES:DIM:K for now (training on model activations comes with loupe harvest)");
         var pw = spec.commandLine().getOut();
         SyntheticConfig s = SyntheticConfig.parse(synthetic, seed);
-        TrainSaeConfig cfg = SyntheticExperiment.defaultConfig(s, arch).overlay(config, sets);
+        TrainSaeConfig cfg = SyntheticExperiment.defaultConfig(s, arch, tied).overlay(config, sets);
         var r = SyntheticExperiment.run(s, List.of(cfg), SaeTrainer.Options.to(pw), 0).get(0);
         if (out != null) {
             SaeLensFormat.write(r.sae(), out, null);
