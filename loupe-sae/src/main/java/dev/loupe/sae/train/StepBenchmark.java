@@ -32,7 +32,7 @@ public final class StepBenchmark {
         for (int i = 0; i < grads.length; i++) grads[i] = new float[sae.params().get(i).data().length];
         boolean[] fired = new boolean[dSae];
         StepCoefficients c = new StepCoefficients(1e-3, 1.0 / 32, 1e-3);
-        sae.step(x, batch, c, null, grads, fired);   // warm-up
+        for (int w = 0; w < 5; w++) sae.step(x, batch, c, null, grads, fired);   // warm-up: let C2 compile the loops
         long best = Long.MAX_VALUE;
         for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();
@@ -48,7 +48,7 @@ public final class StepBenchmark {
         int dSae = args.length > 1 ? Integer.parseInt(args[1]) : 16384;
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : 4096;
         int k = args.length > 3 ? Integer.parseInt(args[3]) : 32;
-        int reps = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        int reps = args.length > 4 ? Integer.parseInt(args[4]) : 5;
         System.out.println("backend " + Kernels.gemm().name() + ", threads " + Kernels.threads());
         Result std = measure("standard", dIn, dSae, k, batch, reps);
         Result topk = measure("topk", dIn, dSae, k, batch, reps);
