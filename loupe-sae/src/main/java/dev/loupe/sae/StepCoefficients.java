@@ -5,6 +5,4 @@ package dev.loupe.sae;
  * gated) or the L0 coefficient (jumprelu) after warm-up; {@code aux} weights AuxK (topk, batchtopk);
  * {@code bandwidth} is the JumpReLU straight-through kernel width ε.
  */
-public record StepCoefficients(double sparsity, double aux, double bandwidth) {
-    public static StepCoefficients of(double sparsity) { return new StepCoefficients(sparsity, 0, 1e-3); }
-}
+public record StepCoefficients(double sparsity, double aux, double bandwidth) {}
