@@ -25,8 +25,8 @@ public final class SyntheticExperiment {
      * Settings tuned to reach MMCS ≥ 0.99 on 512 features in 128 dimensions with 5 active (the acceptance
      * test): dictionary 2× the true feature count, Adam with batch 256 for 4000 steps and cosine decay to
      * 0.1×; lr 3e-3 and L1 α = 0.2 for standard, k = round(mean active) for topk / batchtopk. Tied standard
-     * SAEs learn more slowly (the encoder cannot correct for interference) and get lr 1e-2 with resampling
-     * of dead features every 800 steps.
+     * SAEs plateau near MMCS 0.99 (the encoder cannot correct for interference) and get lr 1e-2, batch 512
+     * and resampling of dead features every 800 steps (measured: 0.9922; batch 256 gave 0.990–0.992 over seeds).
      */
     public static TrainSaeConfig defaultConfig(SyntheticConfig s, String architecture) {
         return defaultConfig(s, architecture, false);
@@ -42,7 +42,7 @@ public final class SyntheticExperiment {
         if (architecture.equals("topk") || architecture.equals("batchtopk")) return c.with("k", k);
         if (architecture.equals("jumprelu")) return c.with("sparsityCoefficient", 0.05).with("jumpreluInitThreshold", 0.05).with("jumpreluBandwidth", 0.05);
         c = c.with("sparsityCoefficient", 0.2);
-        return tied ? c.with("tied", true).with("lr", 1e-2).with("resampleEvery", 800) : c;
+        return tied ? c.with("tied", true).with("lr", 1e-2).with("batchSize", 512).with("resampleEvery", 800) : c;
     }
 
     public static List<Result> run(SyntheticConfig s, List<TrainSaeConfig> configs, SaeTrainer.Options opt, int mccRows) {
