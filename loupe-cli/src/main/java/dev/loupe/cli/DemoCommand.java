@@ -13,8 +13,8 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe demo}: the main job. For now, a first look at the built-in model (see {@link QuickLook}). */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run Loupe end to end on the built-in model (models/loupe-1l, trained by Loupe on the JDK's",
-                "own sources). Today: load it, generate, and show per-token MLP neuron activations."},
+        description = {"Run Loupe on the built-in model (models/loupe-1l): generate and show per-token neuron activations.",
+                "The model was trained by Loupe on the JDK's own sources; --model runs the same on any HF or llama2.c model."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe demo", "  loupe demo --model ../shared/models/stories260K/stories260K.bin --prompt \"Once upon a time\""})
 final class DemoCommand implements Callable<Integer> {

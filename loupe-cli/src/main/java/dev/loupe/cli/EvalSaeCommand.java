@@ -20,8 +20,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "eval-sae", mixinStandardHelpOptions = true,
-        description = {"Evaluate an SAE folder (SAELens or sparsify) on activations: L0, FVU, MSE, cosine,",
-                "relative reconstruction bias, dead and dense fractions. Prints a table; --json writes all of it."},
+        description = {"Evaluate an SAE folder (SAELens or sparsify) on activations: L0, FVU, MSE and more.",
+                "Also cosine, relative reconstruction bias, dead and dense fractions. Prints a table; --json writes all of it."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe eval-sae sae-dir --activations acts.safetensors --json eval.json",
                 "  loupe eval-sae sae-dir --synthetic 512:128:5 --rows 8192"})

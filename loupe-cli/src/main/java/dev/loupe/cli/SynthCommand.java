@@ -14,8 +14,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "synth", mixinStandardHelpOptions = true,
-        description = {"Generate synthetic data with known features, train SAEs of several architectures on one",
-                "stream of it, and report how well each recovers the true features (MMCS and MCC)."},
+        description = {"Train SAEs on synthetic data with known features and report recovery (MMCS, MCC).",
+                "Generates the data, trains several architectures on one stream of it, and scores each against the truth."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe synth 512:128:5", "  loupe synth 256:64:4 --arch standard,topk,jumprelu --set totalSteps=2000"})
 final class SynthCommand implements Callable<Integer> {

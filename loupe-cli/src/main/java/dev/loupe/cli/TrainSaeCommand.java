@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "train-sae", mixinStandardHelpOptions = true,
-        description = {"Train a sparse autoencoder. With --synthetic, on freshly generated data with known features;",
-                "the last line printed is MMCS=<value> (mean max cosine similarity to the true features)."},
+        description = {"Train a sparse autoencoder (with --synthetic: on generated data with known features).",
+                "With --synthetic the last line printed is MMCS=<value> (mean max cosine similarity to the true features)."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe train-sae --synthetic 512:128:5",
                 "  loupe train-sae --synthetic 512:128:5 --arch topk --set totalSteps=5000 --out sae-dir",

@@ -87,6 +87,13 @@ public final class OpenBlasGemm implements Gemm {
             ScalarGemm.scale(beta, c, cOff, ldc, m, n);
             return;
         }
+        if (Parallel.insideParallel()) {
+            // Already one of several pool threads (e.g. per-head attention GEMMs): OpenBLAS would start
+            // its own threads under each caller and serialise them on its internal lock, so run the
+            // single-threaded Java kernel here instead.
+            sequential().sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         syncThreads();
         try {
             Native.SGEMM.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
@@ -100,6 +107,17 @@ public final class OpenBlasGemm implements Gemm {
     private static MemorySegment segment(float[] x, int off) {
         if (x == null) return MemorySegment.NULL;
         return MemorySegment.ofArray(x).asSlice((long) Math.min(off, x.length) * Float.BYTES);
+    }
+
+    private Gemm sequentialGemm;
+
+    private Gemm sequential() {
+        Gemm g = sequentialGemm;
+        if (g == null) {
+            g = Kernels.available().contains(Kernels.JAVA_VECTOR) ? Kernels.backend(Kernels.JAVA_VECTOR) : new ScalarGemm();
+            sequentialGemm = g;
+        }
+        return g;
     }
 
     private void syncThreads() {

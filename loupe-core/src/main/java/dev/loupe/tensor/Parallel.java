@@ -30,6 +30,9 @@ public final class Parallel {
 
     private Parallel() {}
 
+    /** True on a thread that is running a {@code forRange} body, where further loops run sequentially. */
+    public static boolean insideParallel() { return INSIDE.get(); }
+
     /** Runs {@code body} over [0, n) split across {@link Kernels#threads()} threads. */
     public static void forRange(int n, IntRangeBody body) {
         forRange(n, 1, body);

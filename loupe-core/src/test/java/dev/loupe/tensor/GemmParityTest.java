@@ -141,6 +141,25 @@ class GemmParityTest {
         assertTrue(Kernels.available().contains(Kernels.OPENBLAS), "libopenblas.so.0 is installed but did not load");
     }
 
+    @Test
+    void everyBackendIsCorrectWhenCalledFromInsideAParallelLoop() {
+        // e.g. per-head attention GEMMs: OpenBLAS hands these to a single-threaded kernel
+        int saved = Kernels.threads();
+        Kernels.setThreads(2);
+        try {
+            for (String name : Kernels.available()) {
+                Gemm g = Kernels.backend(name);
+                Parallel.forRange(4, (from, to) -> {
+                    assertTrue(Parallel.insideParallel() || to - from == 4);
+                    SplittableRandom rnd = new SplittableRandom(31L + from);
+                    for (int i = from; i < to; i++) check(g, rnd, 17 + i, 33, 15, i % 2 == 0, i % 3 == 0, 1f, 0f, 3, 2);
+                });
+            }
+        } finally {
+            Kernels.setThreads(saved);
+        }
+    }
+
     /**
      * Runs C = alpha·op(A)·op(B) + beta·C with every matrix embedded at offset {@code off} in an
      * array whose leading dimension is padded by {@code pad}, and compares against the reference.
