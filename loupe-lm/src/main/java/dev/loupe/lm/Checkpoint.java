@@ -1,5 +1,7 @@
 package dev.loupe.lm;
 
+import dev.loupe.util.Rng;
+
 import dev.loupe.io.SafeTensors;
 import dev.loupe.io.SafeTensorsWriter;
 import dev.loupe.tensor.Tensor;

@@ -1,5 +1,7 @@
 package dev.loupe.lm;
 
+import dev.loupe.util.Rng;
+
 import dev.loupe.lm.ParamLayout.P;
 import dev.loupe.tensor.Kernels;
 import dev.loupe.tensor.Tensor;

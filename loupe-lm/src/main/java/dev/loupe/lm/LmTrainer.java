@@ -1,5 +1,7 @@
 package dev.loupe.lm;
 
+import dev.loupe.util.Rng;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.tensor.Kernels;

@@ -1,6 +1,6 @@
 package dev.loupe.dictionary;
 
-import dev.loupe.sae.Rng;
+import dev.loupe.util.Rng;
 
 /**
  * Symmetric FastICA on whitened data (Hyvärinen and Oja 2000, "Independent component analysis:

@@ -1,5 +1,7 @@
 package dev.loupe.sae;
 
+import dev.loupe.util.Rng;
+
 /**
  * SAELens architecture {@code gated} (Rajamanoharan et al. 2024, "Improving Dictionary Learning with
  * Gated Sparse Autoencoders"). With xc = x − b_dec and G = xc·W_enc:

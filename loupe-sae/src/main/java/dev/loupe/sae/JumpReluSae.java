@@ -1,5 +1,7 @@
 package dev.loupe.sae;
 
+import dev.loupe.util.Rng;
+
 /**
  * SAELens architecture {@code jumprelu} (Rajamanoharan et al. 2024, "Jumping Ahead"):
  * pre = (x − b_dec)·W_enc + b_enc, f = pre · H(pre − θ) with θ = exp(log_threshold) > 0 per feature,

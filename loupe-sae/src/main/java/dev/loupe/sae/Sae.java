@@ -1,5 +1,7 @@
 package dev.loupe.sae;
 
+import dev.loupe.util.Rng;
+
 import dev.loupe.dictionary.Dictionary;
 import dev.loupe.tensor.Tensor;
 

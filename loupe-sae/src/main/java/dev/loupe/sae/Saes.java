@@ -1,5 +1,7 @@
 package dev.loupe.sae;
 
+import dev.loupe.util.Rng;
+
 /**
  * Registry of SAE variants by SAELens architecture string: a fresh, initialised SAE for a config, or an
  * empty one (all zeros) for loaders to fill.

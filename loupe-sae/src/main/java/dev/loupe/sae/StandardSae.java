@@ -1,5 +1,7 @@
 package dev.loupe.sae;
 
+import dev.loupe.util.Rng;
+
 /**
  * SAELens architecture {@code standard}: f = ReLU((x − b_dec)·W_enc + b_enc), x̂ = f·W_dec + b_dec, and
  * the tied variant of Cunningham et al. 2023 where the encoder is W_decᵀ (one matrix M: c = ReLU(Mx + b),

@@ -1,5 +1,7 @@
 package dev.loupe.sae;
 
+import dev.loupe.util.Rng;
+
 /**
  * SAELens architecture {@code topk} (Gao et al. 2024, "Scaling and evaluating sparse autoencoders"):
  * pre = (x − b_dec)·W_enc + b_enc, f = ReLU(TopK_k(pre)), x̂ = f·W_dec + b_dec.

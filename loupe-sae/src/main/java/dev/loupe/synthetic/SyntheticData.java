@@ -1,6 +1,6 @@
 package dev.loupe.synthetic;
 
-import dev.loupe.sae.Rng;
+import dev.loupe.util.Rng;
 import dev.loupe.sae.train.ActivationSource;
 
 /**

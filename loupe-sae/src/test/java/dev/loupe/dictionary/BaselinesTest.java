@@ -1,6 +1,6 @@
 package dev.loupe.dictionary;
 
-import dev.loupe.sae.Rng;
+import dev.loupe.util.Rng;
 import dev.loupe.sae.train.ArraySource;
 import dev.loupe.tensor.Tensor;
 import org.junit.jupiter.api.Test;

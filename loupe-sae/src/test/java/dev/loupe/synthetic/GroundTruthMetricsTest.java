@@ -1,5 +1,7 @@
 package dev.loupe.synthetic;
 
+import dev.loupe.util.Rng;
+
 import dev.loupe.dictionary.Baselines;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +25,7 @@ class GroundTruthMetricsTest {
         double[][] rect = {{9, 1, 9, 9}, {1, 9, 9, 9}};
         assertArrayEquals(new int[]{1, 0}, Hungarian.solve(rect));
         // brute force over all permutations of a random 6×6 agrees
-        var r = new dev.loupe.sae.Rng(3);
+        var r = new dev.loupe.util.Rng(3);
         double[][] c = new double[6][6];
         for (double[] row : c) for (int j = 0; j < 6; j++) row[j] = r.nextDouble();
         int[] h = Hungarian.solve(c);
@@ -46,7 +48,7 @@ class GroundTruthMetricsTest {
     @Test
     void mccIsOneForPermutedScaledCodesAndLowForNoise() {
         int rows = 500, n = 3;
-        var r = new dev.loupe.sae.Rng(5);
+        var r = new dev.loupe.util.Rng(5);
         float[] truth = new float[rows * n], codes = new float[rows * 4];
         for (int b = 0; b < rows; b++) {
             for (int i = 0; i < n; i++) truth[b * n + i] = r.nextFloat();

@@ -1,6 +1,6 @@
 package dev.loupe.sae.train;
 
-import dev.loupe.sae.Rng;
+import dev.loupe.util.Rng;
 import dev.loupe.sae.Sae;
 import dev.loupe.sae.SaeConfig;
 import dev.loupe.sae.Saes;

@@ -2,7 +2,7 @@ package dev.loupe.sae.train;
 
 import dev.loupe.sae.GatedSae;
 import dev.loupe.sae.Param;
-import dev.loupe.sae.Rng;
+import dev.loupe.util.Rng;
 import dev.loupe.sae.Sae;
 import dev.loupe.sae.Saes;
 import dev.loupe.sae.StandardSae;

@@ -1,5 +1,7 @@
 package dev.loupe.sae.io;
 
+import dev.loupe.util.Rng;
+
 import dev.loupe.io.SafeTensorsWriter;
 import dev.loupe.sae.*;
 import dev.loupe.tensor.Tensor;

@@ -1,4 +1,4 @@
-package dev.loupe.sae;
+package dev.loupe.util;
 
 /**
  * SplitMix64 generator whose whole state is one long, so training checkpoints can store and restore it
@@ -25,8 +25,17 @@ public final class Rng {
 
     public float nextFloat() { return (nextLong() >>> 40) * 0x1.0p-24f; }
 
-    /** Uniform in [0, bound). */
+    /** Uniform in [0, bound) by modulo (bias ≤ bound/2^64; what the SAE trainer's streams use). */
     public int nextInt(int bound) { return (int) Math.floorMod(nextLong(), (long) bound); }
+
+    /** Uniform in [0, bound), bound &gt; 0 (rejection sampling, no modulo bias). */
+    public long nextLong(long bound) {
+        if (bound <= 0) throw new IllegalArgumentException("bound must be positive: " + bound);
+        long limit = Long.MAX_VALUE - (Long.MAX_VALUE % bound);
+        long r;
+        do { r = nextLong() >>> 1; } while (r >= limit);
+        return r % bound;
+    }
 
     /** Standard normal by Box–Muller (no cached spare, so the state stays one long). */
     public double nextGaussian() {
