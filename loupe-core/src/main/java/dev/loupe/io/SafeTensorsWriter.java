@@ -3,6 +3,7 @@ package dev.loupe.io;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loupe.tensor.Tensor;
+import dev.loupe.util.AtomicFiles;
 import dev.loupe.util.LoupeException;
 
 import java.io.IOException;
@@ -78,11 +79,7 @@ public final class SafeTensorsWriter {
             throw new LoupeException("cannot encode safetensors header for " + path + ": " + e.getMessage(), e);
         }
         int pad = (int) ((8 - (hb.length % 8)) % 8);
-        Path dir = path.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
+        AtomicFiles.write(path, tmp -> {
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
                 ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(hb.length + pad);
                 out.write(len.array());
@@ -90,14 +87,7 @@ public final class SafeTensorsWriter {
                 for (int i = 0; i < pad; i++) out.write(' ');
                 for (Item it : items.values()) writeData(out, it);
             }
-            Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            // Any failure (disk full, rename refused, a bug in encoding) must leave neither a partial
-            // target nor a stray temp file; an existing target stays as it was.
-            if (tmp != null) try { Files.deleteIfExists(tmp); } catch (IOException ignored) { }
-            if (e instanceof LoupeException le) throw le;
-            throw new LoupeException("cannot write " + path + ": " + e + " (check the directory exists and is writable)", e);
-        }
+        });
     }
 
     /** Encodes in 64 KiB chunks with bulk buffer puts: the per-element work is only the f16/bf16 rounding. */

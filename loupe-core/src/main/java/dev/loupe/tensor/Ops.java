@@ -17,17 +17,13 @@ import java.util.function.IntConsumer;
 public final class Ops {
     private Ops() {}
 
-    /** A body over a half-open index range {@code [from, to)}. */
-    @FunctionalInterface
-    public interface RangeBody { void run(int from, int to); }
-
     /**
      * Runs {@code body} over [0, n) split across the {@link Parallel} pool: the one place where the
      * engine's parallelism is switched on. Bodies must only write to disjoint index ranges; chunk-local
      * scratch goes inside the body. Called from inside a pool thread it runs sequentially.
      */
-    public static void forRange(int n, RangeBody body) {
-        Parallel.forRange(n, body::run);
+    public static void forRange(int n, Parallel.IntRangeBody body) {
+        Parallel.forRange(n, body);
     }
 
     /** Runs {@code body} for each row 0..n-1, split as {@link #forRange}. */

@@ -1,5 +1,7 @@
 package dev.loupe.lm;
 
+import dev.loupe.tensor.Ops;
+
 /**
  * AdamW as in PyTorch's {@code torch.optim.AdamW} (decoupled weight decay {@code p -= lr·wd·p},
  * bias-corrected moments), with weight decay only on the matrices ({@link ParamLayout.P#decay}),
@@ -27,7 +29,7 @@ public final class AdamW {
         float b1 = (float) beta1, b2 = (float) beta2;
         float c1 = (float) (1 - Math.pow(beta1, t)), c2 = (float) (1 - Math.pow(beta2, t));
         float flr = (float) lr, feps = (float) eps, wd = (float) (lr * weightDecay);
-        Parallel.range((params.length + 8191) / 8192, blk -> {
+        Ops.forRows((params.length + 8191) / 8192, blk -> {
             int end = Math.min(params.length, blk * 8192 + 8192);
             for (int i = blk * 8192; i < end; i++) {
                 float g = grads[i] * gradScale;

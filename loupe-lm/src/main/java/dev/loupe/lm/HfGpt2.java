@@ -1,5 +1,7 @@
 package dev.loupe.lm;
 
+import dev.loupe.util.AtomicFiles;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -33,7 +35,6 @@ public final class HfGpt2 {
             w.add(s.hfName(), new Tensor(Arrays.copyOfRange(model.params(), s.offset(), s.offset() + s.size()), s.shape()));
         }
         w.write(dir.resolve("model.safetensors"));
-        AtomicFiles.readable(dir.resolve("model.safetensors"));
         var json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         var m = new TreeMap<String, Object>();   // sorted keys, as save_pretrained writes them
         m.put("activation_function", c.act().hfName());

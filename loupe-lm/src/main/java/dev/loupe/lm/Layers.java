@@ -1,5 +1,7 @@
 package dev.loupe.lm;
 
+import dev.loupe.tensor.Ops;
+
 import dev.loupe.tensor.Kernels;
 
 /**
@@ -44,7 +46,7 @@ final class Layers {
     /** out[N, D] = (x − mean) · rstd · w + b per row; keeps mean[N] and rstd[N] for backward. */
     static void layernormForward(float[] out, float[] mean, float[] rstd, float[] inp,
                                  float[] p, int w, int b, int n, int d, float eps) {
-        Parallel.range(n, i -> {
+        Ops.forRows(n, i -> {
             int o = i * d;
             double s = 0;
             for (int j = 0; j < d; j++) s += inp[o + j];
@@ -60,7 +62,7 @@ final class Layers {
 
     static void layernormBackward(float[] dinp, float[] g, int w, int b, float[] dout, float[] inp,
                                   float[] p, float[] mean, float[] rstd, int n, int d) {
-        Parallel.range(n, i -> {
+        Ops.forRows(n, i -> {
             int o = i * d;
             float m = mean[i], r = rstd[i];
             double dnormMean = 0, dnormXhatMean = 0;
@@ -76,7 +78,7 @@ final class Layers {
             }
         });
         // dw = Σ_rows dout·xhat, db = Σ_rows dout: split over column blocks so sums keep one order.
-        Parallel.range((d + COL_BLOCK - 1) / COL_BLOCK, blk -> {
+        Ops.forRows((d + COL_BLOCK - 1) / COL_BLOCK, blk -> {
             int j0 = blk * COL_BLOCK, j1 = Math.min(d, j0 + COL_BLOCK);
             for (int i = 0; i < n; i++) {
                 int o = i * d;
@@ -95,7 +97,7 @@ final class Layers {
     static void matmulForward(float[] out, float[] inp, float[] p, int w, int bias, int n, int c, int oc) {
         Kernels.gemm().sgemm(false, false, n, oc, c, 1f, inp, 0, c, p, w, oc, 0f, out, 0, oc);
         if (bias >= 0) {
-            Parallel.range(n, i -> {
+            Ops.forRows(n, i -> {
                 int o = i * oc;
                 for (int j = 0; j < oc; j++) out[o + j] += p[bias + j];
             });
@@ -113,7 +115,7 @@ final class Layers {
 
     /** g[off + j] += Σ_i x[i, j] for x [N, W]. */
     static void columnSums(float[] g, int off, float[] x, int n, int width) {
-        Parallel.range((width + COL_BLOCK - 1) / COL_BLOCK, blk -> {
+        Ops.forRows((width + COL_BLOCK - 1) / COL_BLOCK, blk -> {
             int j0 = blk * COL_BLOCK, j1 = Math.min(width, j0 + COL_BLOCK);
             for (int i = 0; i < n; i++) {
                 int o = i * width;
@@ -138,7 +140,7 @@ final class Layers {
             int q0 = (bh / h) * t * d3 + (bh % h) * dh;
             gemm.sgemm(false, true, t, t, dh, scale, qkv, q0, d3, qkv, q0 + d, d3, 0f, att, bh * t * t, t);
         }
-        Parallel.range(bsz * h * t, row -> {
+        Ops.forRows(bsz * h * t, row -> {
             int t1 = row % t, ao = row * t;
             float max = Float.NEGATIVE_INFINITY;
             for (int t2 = 0; t2 <= t1; t2++) max = Math.max(max, att[ao + t2]);
@@ -168,7 +170,7 @@ final class Layers {
             gemm.sgemm(false, true, t, t, dh, 1f, dout, o0, d, qkv, v0, d3, 0f, datt, a0, t);   // dpattern = dout·vᵀ
             gemm.sgemm(true, false, t, dh, t, 1f, att, a0, t, dout, o0, d, 1f, dqkv, v0, d3);   // dv += patternᵀ·dout
         }
-        Parallel.range(bsz * h * t, row -> {   // softmax backward: dscores = p ⊙ (dp − Σ p·dp); 0 where masked
+        Ops.forRows(bsz * h * t, row -> {   // softmax backward: dscores = p ⊙ (dp − Σ p·dp); 0 where masked
             int t1 = row % t, ao = row * t;
             double dot = 0;
             for (int t2 = 0; t2 <= t1; t2++) dot += att[ao + t2] * datt[ao + t2];
@@ -188,7 +190,7 @@ final class Layers {
     private static final float GELU_S = (float) Math.sqrt(2.0 / Math.PI);
 
     static void activationForward(Gpt2Config.Activation act, float[] out, float[] inp, int n) {
-        Parallel.range((n + 4095) / 4096, blk -> {
+        Ops.forRows((n + 4095) / 4096, blk -> {
             int i1 = Math.min(n, blk * 4096 + 4096);
             if (act == Gpt2Config.Activation.RELU) {
                 for (int i = blk * 4096; i < i1; i++) out[i] = Math.max(0f, inp[i]);
@@ -202,7 +204,7 @@ final class Layers {
     }
 
     static void activationBackward(Gpt2Config.Activation act, float[] dinp, float[] inp, float[] dout, int n) {
-        Parallel.range((n + 4095) / 4096, blk -> {
+        Ops.forRows((n + 4095) / 4096, blk -> {
             int i1 = Math.min(n, blk * 4096 + 4096);
             if (act == Gpt2Config.Activation.RELU) {
                 for (int i = blk * 4096; i < i1; i++) if (inp[i] > 0f) dinp[i] += dout[i];
@@ -234,7 +236,7 @@ final class Layers {
      * target &lt; 0, i.e. no next token). Returns the number of rows with a target.
      */
     static int crossEntropyForward(float[] probs, float[] losses, float[] logits, int[] targets, int n, int v) {
-        Parallel.range(n, i -> {
+        Ops.forRows(n, i -> {
             int o = i * v;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < v; j++) max = Math.max(max, logits[o + j]);
@@ -251,7 +253,7 @@ final class Layers {
 
     /** dlogits[i] = (probs[i] − onehot(target[i])) · dloss for rows with a target, 0 otherwise. */
     static void crossEntropyBackward(float[] dlogits, float[] probs, int[] targets, float dloss, int n, int v) {
-        Parallel.range(n, i -> {
+        Ops.forRows(n, i -> {
             int o = i * v, tgt = targets[i];
             if (tgt < 0) {
                 java.util.Arrays.fill(dlogits, o, o + v, 0f);

@@ -1,5 +1,9 @@
 package dev.loupe.lm;
 
+import dev.loupe.tensor.Ops;
+
+import dev.loupe.util.AtomicFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.loupe.tensor.Kernels;
@@ -38,7 +42,7 @@ public final class TrainLm {
 
     private static int[] tokenize(List<Document> docs, Tokenizer tok) {
         int[][] parts = new int[docs.size()][];
-        Parallel.range(docs.size(), i -> parts[i] = tok.encode(docs.get(i).text(), false));
+        Ops.forRows(docs.size(), i -> parts[i] = tok.encode(docs.get(i).text(), false));
         long n = 0;
         for (int[] p : parts) n += p.length + 1;
         if (n > Integer.MAX_VALUE - 16) throw new ConfigException("corpus has " + n + " tokens, more than one array holds: use a smaller corpus");

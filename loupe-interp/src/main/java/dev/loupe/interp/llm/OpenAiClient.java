@@ -16,7 +16,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -187,11 +186,8 @@ public final class OpenAiClient {
 
     private static void writeAtomically(Path file, String content) {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), ".reply", ".tmp");
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
+            dev.loupe.util.AtomicFiles.writeString(file, content);
+        } catch (dev.loupe.util.LoupeException e) {
             throw new InterpFailure("cannot write llm cache entry " + file + ": " + e.getMessage() + " (check cacheDir permissions)");
         }
     }

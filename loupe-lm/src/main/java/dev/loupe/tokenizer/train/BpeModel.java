@@ -1,9 +1,10 @@
 package dev.loupe.tokenizer.train;
 
+import dev.loupe.util.AtomicFiles;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.loupe.lm.AtomicFiles;
 import dev.loupe.tokenizer.ByteLevel;
 import dev.loupe.util.FormatException;
 import dev.loupe.util.LoupeException;

@@ -168,15 +168,8 @@ public final class SaeLensFormat {
             Arrays.fill(t, b.threshold());
             w.add("threshold", new Tensor(t, c.dSae()));
         }
-        try {
-            Files.createDirectories(dir);
-            w.write(dir.resolve(WEIGHTS));
-            Path tmp = Files.createTempFile(dir, ".cfg", ".json.tmp");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), cfg);
-            Files.move(tmp, dir.resolve(CFG), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new LoupeException("cannot write SAELens folder " + dir + ": " + e.getMessage() + " (check the path is a writable folder)", e);
-        }
+        w.write(dir.resolve(WEIGHTS));
+        dev.loupe.util.AtomicFiles.write(dir.resolve(CFG), tmp -> JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), cfg));
         if (log10Density != null) {
             if (log10Density.length != c.dSae()) throw new IllegalArgumentException("sparsity has " + log10Density.length + " entries, d_sae is " + c.dSae());
             new SafeTensorsWriter().add("sparsity", new Tensor(log10Density, c.dSae())).write(dir.resolve(SPARSITY));
