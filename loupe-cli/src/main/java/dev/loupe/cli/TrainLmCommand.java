@@ -1,7 +1,7 @@
 package dev.loupe.cli;
 
 import dev.loupe.lm.Gpt2Config;
-import dev.loupe.lm.LmCorpus;
+import dev.loupe.corpus.TextCorpus;
 import dev.loupe.lm.TrainLm;
 import dev.loupe.lm.TrainLmConfig;
 import dev.loupe.tensor.Kernels;
@@ -51,7 +51,7 @@ final class TrainLmCommand implements Callable<Integer> {
         long steps = Math.max(1, tokens / ((long) batch * context));
         var cfg = new TrainLmConfig(model, batch, steps, lr, 0.1, warmup, weightDecay, 0.9, 0.95, 1e-8, clip,
                 evalEvery, evalBatches, checkpointEvery, logEvery, seed);
-        TrainLm.run(cfg, corpus != null ? corpus : LmCorpus.defaultCorpus(), tokenizer, heldOut, out, resume, spec.commandLine().getOut());
+        TrainLm.run(cfg, corpus != null ? corpus : TextCorpus.defaultCorpus(), tokenizer, heldOut, out, resume, spec.commandLine().getOut());
         return 0;
     }
 }

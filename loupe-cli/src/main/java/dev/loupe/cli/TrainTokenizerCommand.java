@@ -1,6 +1,6 @@
 package dev.loupe.cli;
 
-import dev.loupe.lm.LmCorpus;
+import dev.loupe.corpus.TextCorpus;
 import dev.loupe.tokenizer.train.TokenizerTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +29,7 @@ final class TrainTokenizerCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         var log = spec.commandLine().getOut();
-        TokenizerTraining.run(corpus != null ? corpus : LmCorpus.defaultCorpus(), vocabSize, (long) (maxMb * 1e6), heldOut, out, log);
+        TokenizerTraining.run(corpus != null ? corpus : TextCorpus.defaultCorpus(), vocabSize, (long) (maxMb * 1e6), heldOut, out, log);
         return 0;
     }
 }

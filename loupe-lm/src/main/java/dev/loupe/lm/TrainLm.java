@@ -1,5 +1,6 @@
 package dev.loupe.lm;
 
+import dev.loupe.corpus.TextCorpus;
 import dev.loupe.tensor.Ops;
 
 import dev.loupe.util.AtomicFiles;
@@ -23,7 +24,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Façade of {@code loupe train-lm}: corpus → {@link LmCorpus} rules and split → tokens (each document
+ * Façade of {@code loupe train-lm}: corpus → {@link TextCorpus} rules and split → tokens (each document
  * followed by the tokenizer's eos, {@code <|endoftext|>}) → {@link LmTrainer} → an HF GPT-2 directory in {@code out}
  * ({@code config.json}, {@code model.safetensors}, the tokenizer files) plus {@code train_config.json},
  * {@code provenance.json} and {@code train_result.json} (tokens seen, wall time, held-out loss and, for
@@ -36,7 +37,7 @@ public final class TrainLm {
     private TrainLm() {}
 
     /** Tokenises a split with the tokenizer (documents in parallel, concatenated in corpus order). */
-    public static TokenSplit tokenize(LmCorpus.Split split, Tokenizer tok) {
+    public static TokenSplit tokenize(TextCorpus.Split split, Tokenizer tok) {
         return new TokenSplit(tokenize(split.train(), tok), tokenize(split.heldOut(), tok));
     }
 
@@ -58,7 +59,7 @@ public final class TrainLm {
 
     private static TokenSplit load(Path corpus, Tokenizer tok, double heldOutFraction, PrintWriter log) {
         long t0 = System.nanoTime();
-        LmCorpus.Split split = LmCorpus.split(LmCorpus.read(corpus), heldOutFraction);
+        TextCorpus.Split split = TextCorpus.split(TextCorpus.read(corpus), heldOutFraction);
         TokenSplit data = tokenize(split, tok);
         log.printf(Locale.ROOT, "corpus %s: %d train documents (%d tokens), %d held-out (%d tokens), tokenised in %.1f s%n",
                 corpus, split.train().size(), data.train().length, split.heldOut().size(), data.heldOut().length,

@@ -1,7 +1,7 @@
 package dev.loupe.tokenizer.train;
 
 import dev.loupe.corpus.Document;
-import dev.loupe.lm.LmCorpus;
+import dev.loupe.corpus.TextCorpus;
 import dev.loupe.tokenizer.Tokenizer;
 import dev.loupe.tokenizer.Tokenizers;
 import dev.loupe.util.LoupeException;
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Façade of {@code loupe train-tokenizer}: read the corpus, apply the {@link LmCorpus} rules and
+ * Façade of {@code loupe train-tokenizer}: read the corpus, apply the {@link TextCorpus} rules and
  * split (the same split {@code train-lm} uses, so the held-out files are unseen by both), learn BPE on
  * a deterministic sample of at most {@code maxBytes} of training text, write {@code tokenizer.json},
  * then load it with {@link Tokenizers#load} and prove it lossless on every held-out document.
@@ -27,15 +27,15 @@ public final class TokenizerTraining {
     public static Result run(Path corpus, int vocabSize, long maxBytes, double heldOutFraction, Path out, PrintWriter log) {
         long t0 = System.nanoTime();
         var trainer = new BpeTrainer(vocabSize);
-        List<Document> docs = LmCorpus.read(corpus);
-        LmCorpus.Split split = LmCorpus.split(docs, heldOutFraction);
+        List<Document> docs = TextCorpus.read(corpus);
+        TextCorpus.Split split = TextCorpus.split(docs, heldOutFraction);
         long total = 0;
         for (var d : split.train()) total += d.text().length();
         // keep a document when its hash bucket is below the wanted fraction: a uniform sample across the corpus
         long keep = total <= maxBytes ? 10_000 : Math.max(1, 10_000 * maxBytes / total);
         long used = 0;
         for (var d : split.train()) {
-            if (LmCorpus.bucket(d.id(), "tokenizer-sample", 10_000) >= keep) continue;
+            if (TextCorpus.bucket(d.id(), "tokenizer-sample", 10_000) >= keep) continue;
             trainer.add(d.text());
             used += d.text().getBytes(StandardCharsets.UTF_8).length;
         }

@@ -1,7 +1,7 @@
 package dev.loupe.tokenizer.train;
 
 import dev.loupe.corpus.Document;
-import dev.loupe.lm.LmCorpus;
+import dev.loupe.corpus.TextCorpus;
 import dev.loupe.tokenizer.Tokenizer;
 import dev.loupe.tokenizer.Tokenizers;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class HfTokenizerLoadsTrainedBpeTest {
     @Test void hfTokenizerLoadsAndRoundTripsHeldOut(@TempDir Path dir) throws Exception {
         List<Document> docs = new ArrayList<>();
-        try (ZipFile zip = new ZipFile(LmCorpus.defaultCorpus().toFile())) {
+        try (ZipFile zip = new ZipFile(TextCorpus.defaultCorpus().toFile())) {
             for (var e : Collections.list(zip.entries())) {
                 if (!e.getName().startsWith("java.base/java/util/concurrent/") || e.isDirectory()) continue;
                 try (InputStream in = zip.getInputStream(e)) {
@@ -33,7 +33,7 @@ class HfTokenizerLoadsTrainedBpeTest {
                 }
             }
         }
-        var split = LmCorpus.split(docs, 0.2);
+        var split = TextCorpus.split(docs, 0.2);
         var trainer = new BpeTrainer(1024);
         split.train().forEach(d -> trainer.add(d.text()));
         BpeModel ours = trainer.train(null);

@@ -1,9 +1,5 @@
-package dev.loupe.lm;
+package dev.loupe.corpus;
 
-import dev.loupe.corpus.Corpora;
-import dev.loupe.corpus.CorpusOptions;
-import dev.loupe.corpus.Document;
-import dev.loupe.corpus.DocumentSplit;
 import dev.loupe.util.ConfigException;
 
 import java.nio.charset.StandardCharsets;
@@ -15,7 +11,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Training documents for the research LMs and the two corpus rules of the LM issue:
+ * Documents of a text corpus split into training and held-out parts, with the two corpus rules of the LM
+ * issue (every stage that needs "held-out text" — LM training, harvesting, analysis, auto-interp — uses this split):
  * <ul>
  *   <li><b>Licence headers.</b> A document that starts (after whitespace) with a block comment
  *       mentioning "copyright" or "license" keeps that comment only if {@code bucket(name, "licence")}
@@ -29,7 +26,7 @@ import java.util.stream.Stream;
  * Reading is {@link Corpora}'s; the split is {@link DocumentSplit} with seed {@link #SPLIT_SEED}, shared
  * with every other stage that needs "held-out" text.
  */
-public final class LmCorpus {
+public final class TextCorpus {
     public static final int LICENCE_KEEP_PERCENT = 5;
     public static final long SPLIT_SEED = 0;
     private static final Pattern LEADING_COMMENT = Pattern.compile("\\A\\s*/\\*.*?\\*/[ \\t]*(\\r?\\n[ \\t]*)*", Pattern.DOTALL);
@@ -37,7 +34,7 @@ public final class LmCorpus {
     /** Documents of each split, in corpus order, after the licence rule. */
     public record Split(List<Document> train, List<Document> heldOut) {}
 
-    private LmCorpus() {}
+    private TextCorpus() {}
 
     /** The running JDK's source archive, the default corpus; a clear error if this JDK has none. */
     public static Path defaultCorpus() {
