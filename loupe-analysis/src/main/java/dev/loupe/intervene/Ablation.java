@@ -57,7 +57,7 @@ public final class Ablation {
             int[][] t = {prompts.get(i)};
             var cache = model.runWithCache(t, List.of(hook));
             Tensor a = cache.get(hook);
-            codes[i] = dict.encode(a.reshape(Steering.rows(a, d, hook), d)).data();
+            codes[i] = dict.encode(a.reshape(FeatureSpace.rows(a, d, hook), d)).data();
             clean[i] = model.forward(t).data();
         }
         Metrics base = metrics(model, prompts, clean, clean, answers);

@@ -8,7 +8,6 @@ import dev.loupe.util.ConfigException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -66,13 +65,13 @@ public final class Patching {
     public static Curve greedy(Transformer model, String hook, String name, Dictionary dict, List<PromptTasks.Encoded> pairs, Options opt) {
         if (pairs.isEmpty()) throw new ConfigException("patching needs at least one prompt pair");
         int d = dict.dIn(), m = dict.dFeatures(), V = model.config().vocab();
-        float[] dirs = Steering.directions(dict, IntStream.range(0, m).toArray());   // [m, d]
+        float[] dirs = FeatureSpace.directions(dict, IntStream.range(0, m).toArray());   // [m, d]
         List<Pair> ps = new ArrayList<>();
         double ldBase = 0, ldTarget = 0;
         for (PromptTasks.Encoded e : pairs) {
             var base = model.runWithCache(new int[][]{e.base()}, List.of(hook));
             var target = model.runWithCache(new int[][]{e.target()}, List.of(hook));
-            int S = e.base().length, n = Steering.rows(base.get(hook), d, hook);
+            int S = e.base().length, n = FeatureSpace.rows(base.get(hook), d, hook);
             float[] cb = dict.encode(base.get(hook).reshape(n, d)).data(), ct = dict.encode(target.get(hook).reshape(n, d)).data();
             float[] delta = new float[n * m];
             for (int i = 0; i < delta.length; i++) delta[i] = ct[i] - cb[i];
@@ -100,7 +99,7 @@ public final class Patching {
 
         for (Pair p : ps) {                                   // every feature: edit = (c̄ − c)·D
             Arrays.fill(p.edit, 0f);
-            Steering.addCombination(p.edit, p.seq, d, p.delta, dirs, m);
+            FeatureSpace.addCombination(p.edit, p.seq, d, p.delta, dirs, m);
         }
         double[] all = evaluate(model, hook, ps, new int[]{-1}, dirs, d, m, opt.batch());
         return new Curve(name, hook, m, cands.length, all[0], all[1], ldBase, ldTarget, steps);
@@ -113,16 +112,10 @@ public final class Patching {
 
     /** Features with a non-zero edit somewhere, by decreasing Σ|Δc|·‖d‖, at most {@code max}. */
     private static int[] candidates(List<Pair> ps, float[] dirs, int m, int d, int max) {
-        double[] score = new double[m];
-        for (int j = 0; j < m; j++) {
-            double norm = 0;
-            for (int k = 0; k < d; k++) norm += (double) dirs[j * d + k] * dirs[j * d + k];
-            norm = Math.sqrt(norm);
-            for (Pair p : ps) for (int s = 0; s < p.seq; s++) score[j] += Math.abs(p.delta[s * m + j]) * norm;
-        }
-        return IntStream.range(0, m).filter(j -> score[j] > 0).boxed()
-                .sorted(Comparator.<Integer>comparingDouble(j -> -score[j]).thenComparingInt(j -> j))
-                .limit(max).mapToInt(Integer::intValue).toArray();
+        double[] score = new double[m], norm = FeatureSpace.norms(dirs, m, d);
+        for (Pair p : ps) for (int s = 0; s < p.seq; s++) for (int j = 0; j < m; j++) score[j] += Math.abs(p.delta[s * m + j]);
+        for (int j = 0; j < m; j++) score[j] *= norm[j];
+        return FeatureSpace.topPositive(score, max);
     }
 
     /**

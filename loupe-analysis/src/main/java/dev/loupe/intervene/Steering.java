@@ -6,7 +6,6 @@ import dev.loupe.model.Hook;
 import dev.loupe.model.HookHandle;
 import dev.loupe.model.Sampling;
 import dev.loupe.model.Transformer;
-import dev.loupe.sae.SaeOps;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.tokenizer.Tokenizer;
 import dev.loupe.util.ConfigException;
@@ -51,10 +50,10 @@ public final class Steering {
         for (FeatureEdit e : edits)
             if (e.feature() >= m) throw new ConfigException("feature " + e.feature() + " is outside the dictionary's " + m + " features");
         int[] features = edits.stream().mapToInt(FeatureEdit::feature).toArray();
-        float[] dirs = directions(dict, features);                       // [k, d]
+        float[] dirs = FeatureSpace.directions(dict, features);                       // [k, d]
         boolean clamps = edits.stream().anyMatch(e -> e.mode() == FeatureEdit.Mode.CLAMP);
         return (act, ctx) -> {
-            int n = rows(act, d, ctx.name());
+            int n = FeatureSpace.rows(act, d, ctx.name());
             float[] codes = clamps ? dict.encode(new Tensor(act.data(), n, d)).data() : null;   // [n, m]
             float[] coef = new float[n * k];                                                   // [n, k]
             for (int r = 0; r < n; r++) {
@@ -64,30 +63,9 @@ public final class Steering {
                 }
             }
             Tensor out = act.copy();
-            addCombination(out.data(), n, d, coef, dirs, k);
+            FeatureSpace.addCombination(out.data(), n, d, coef, dirs, k);
             return out;
         };
-    }
-
-    /** Decoder rows of {@code features}, stacked [k, dIn]. */
-    static float[] directions(Dictionary dict, int[] features) {
-        int d = dict.dIn();
-        float[] out = new float[features.length * d];
-        for (int i = 0; i < features.length; i++) System.arraycopy(dict.direction(features[i]), 0, out, i * d, d);
-        return out;
-    }
-
-    /** x[n, d] += coef[n, k] · dirs[k, d]. */
-    static void addCombination(float[] x, int n, int d, float[] coef, float[] dirs, int k) {
-        if (k > 0) SaeOps.mm(false, false, n, d, k, coef, dirs, 1f, x);
-    }
-
-    /** Number of dIn-wide rows in a hook activation, or a one-line error when the widths differ. */
-    static int rows(Tensor act, int d, String hook) {
-        if (act.dim(-1) != d)
-            throw new ConfigException("the dictionary reads width " + d + " but hook '" + hook + "' has width " + act.dim(-1)
-                    + " (shape " + Arrays.toString(act.shape()) + "); pick the hook the dictionary was trained on");
-        return act.numel() / d;
     }
 
     /** Text of the generated ids alone, decoded in context so a leading space or merge comes out right. */
