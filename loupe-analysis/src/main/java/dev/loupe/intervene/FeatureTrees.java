@@ -1,6 +1,5 @@
 package dev.loupe.intervene;
 
-import dev.loupe.dictionary.Dictionary;
 import dev.loupe.model.HookHandle;
 import dev.loupe.model.Transformer;
 import dev.loupe.tensor.Tensor;
@@ -22,9 +21,6 @@ import java.util.stream.IntStream;
  */
 public final class FeatureTrees {
     private FeatureTrees() {}
-
-    /** A dictionary at a hook point, with a display name. */
-    public record Site(String name, String hook, Dictionary dict) {}
 
     /**
      * @param contexts      at most this many contexts per node (the first in window order with activation in [M/2, M])

@@ -10,13 +10,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Prompt-pair task files for patching and ablation, format version 1: JSONL, one object per line,
  * <pre>{"base": "int x = 1; int y", "target": "long x = 1; long y", "base_answer": " =", "target_answer": " ="}</pre>
  * {@code base} and {@code target} must encode to the same number of tokens (patching is position by
- * position); each answer must be exactly one token: the next token the model should predict after the
+ * position); each answer must be exactly one token (after the prompt, or on its own): the next token the model should predict after the
  * base (resp. target) prompt. Blank lines are skipped. The logit difference of a run is
  * logit(target_answer) − logit(base_answer) at the last position, so it rises from the base run's
  * value to the target run's value as the target is patched in (the IOI metric of Wang et al. 2022).
@@ -77,12 +78,19 @@ public final class PromptTasks {
             if (b.length != t.length)
                 throw new ConfigException("pair " + (i + 1) + ": base encodes to " + b.length + " tokens and target to " + t.length
                         + "; patching needs equal lengths (reword one of \"" + p.base() + "\" / \"" + p.target() + "\")");
-            out.add(new Encoded(b, t, oneToken(tok, p.baseAnswer(), i), oneToken(tok, p.targetAnswer(), i)));
+            out.add(new Encoded(b, t, oneToken(tok, p.base(), b, p.baseAnswer(), i), oneToken(tok, p.target(), t, p.targetAnswer(), i)));
         }
         return out;
     }
 
-    private static int oneToken(Tokenizer tok, String answer, int pair) {
+    /**
+     * The answer's token as the tokenizer spells it after the prompt (SentencePiece-style tokenizers
+     * turn a leading space into part of the token only in context), else the answer encoded alone.
+     */
+    private static int oneToken(Tokenizer tok, String prompt, int[] promptIds, String answer, int pair) {
+        int[] whole = tok.encode(prompt + answer, true);
+        if (whole.length == promptIds.length + 1 && Arrays.equals(whole, 0, promptIds.length, promptIds, 0, promptIds.length))
+            return whole[promptIds.length];
         int[] ids = tok.encode(answer, false);
         if (ids.length != 1)
             throw new ConfigException("pair " + (pair + 1) + ": answer \"" + answer + "\" encodes to " + ids.length + " tokens; answers must be one token");

@@ -44,9 +44,9 @@ class FeatureTreesTest {
         SplittableRandom r = new SplittableRandom(11);
         int[][] windows = new int[6][];
         for (int i = 0; i < windows.length; i++) windows[i] = r.ints(12, 0, 256).toArray();
-        var sites = List.of(new FeatureTrees.Site("mlp1", "blocks.1.mlp.hook_post", Baselines.neuronBasis(256)),
-                new FeatureTrees.Site("resid0", "blocks.0.hook_resid_post", Baselines.neuronBasis(64)),
-                new FeatureTrees.Site("embed", "hook_embed", Baselines.neuronBasis(64)));
+        var sites = List.of(new Site("mlp1", "blocks.1.mlp.hook_post", Baselines.neuronBasis(256)),
+                new Site("resid0", "blocks.0.hook_resid_post", Baselines.neuronBasis(64)),
+                new Site("embed", "hook_embed", Baselines.neuronBasis(64)));
         var root = FeatureTrees.trace(m, windows, sites, N, new FeatureTrees.Options(16, 2, 2, 16));
         assertEquals(N, root.feature());
         assertTrue(root.maxActivation() > 1, "the planted neuron fires: " + root.maxActivation());
@@ -70,7 +70,7 @@ class FeatureTreesTest {
     }
 
     @Test void tooDeepForTheSitesIsAOneLineError() {
-        var sites = List.of(new FeatureTrees.Site("mlp1", "blocks.1.mlp.hook_post", Baselines.neuronBasis(256)));
+        var sites = List.of(new Site("mlp1", "blocks.1.mlp.hook_post", Baselines.neuronBasis(256)));
         var e = assertThrows(dev.loupe.util.ConfigException.class,
                 () -> FeatureTrees.trace(planted(), new int[][]{{1, 2}}, sites, 0, new FeatureTrees.Options(4, 2, 1, 8)));
         assertTrue(e.getMessage().contains("depth 1 needs 2 sites"), e.getMessage());
