@@ -62,19 +62,22 @@ public record Site(String name, String hook, Dictionary dict) {
     }
 
     /**
-     * Up to {@code count} windows of {@code context} tokens (BOS first) from a corpus, taken from the
-     * 1-in-{@code spread} documents picked by a name hash so they come from across the whole corpus.
+     * Up to {@code count} windows of {@code context} tokens (BOS first) from a corpus: first from the
+     * 1-in-{@code spread} documents picked by a name hash, so they come from across the whole corpus,
+     * then (for small corpora) from the other documents.
      */
     public static int[][] corpusWindows(Path corpus, Tokenizer tok, int context, int count, int spread) {
         if (!Files.exists(corpus)) throw new ConfigException("corpus " + corpus + " does not exist: pass a text directory, a .zip or a .jsonl file");
-        var opts = TokenWindows.Options.of(context, tok, true);
-        try (Stream<Document> docs = Corpora.open(corpus, CorpusOptions.defaults().withExtensions("java", "txt", "md")).documents()) {
-            Iterator<Document> picked = docs.filter(d -> TextCorpus.bucket(d.id(), "intervene", spread) == 0).iterator();
-            var windows = new TokenWindows(picked, tok, opts);
-            List<int[]> out = new ArrayList<>();
-            while (windows.hasNext() && out.size() < count) out.add(windows.next().tokens());
-            if (out.isEmpty()) throw new ConfigException("corpus " + corpus + " gave no windows of " + context + " tokens; use a larger corpus or a smaller context");
-            return out.toArray(int[][]::new);
+        List<int[]> out = new ArrayList<>();
+        for (boolean picked : new boolean[]{true, false}) {
+            if (out.size() >= count) break;
+            try (Stream<Document> docs = Corpora.open(corpus, CorpusOptions.defaults().withExtensions("java", "txt", "md")).documents()) {
+                Iterator<Document> it = docs.filter(d -> (TextCorpus.bucket(d.id(), "intervene", spread) == 0) == picked).iterator();
+                var windows = new TokenWindows(it, tok, TokenWindows.Options.of(context, tok, true));
+                while (windows.hasNext() && out.size() < count) out.add(windows.next().tokens());
+            }
         }
+        if (out.isEmpty()) throw new ConfigException("corpus " + corpus + " gave no windows of " + context + " tokens; use a larger corpus or a smaller context");
+        return out.toArray(int[][]::new);
     }
 }
