@@ -16,8 +16,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "ablate", mixinStandardHelpOptions = true,
-        description = {"Ablate features or neurons one at a time (zero, mean or resample) and report the change of",
-                "loss, KL(ablated || clean) and, with --task, the answer logit difference."},
+        description = {"Ablate features or neurons (zero, mean, resample): change of loss, KL, logit difference.",
+                "Each feature is ablated alone; KL is KL(ablated || clean); --task adds the answer logit difference."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe ablate --model models/loupe-1l --hook blocks.0.mlp.hook_post --baseline neurons --features 3,100,200",
                 "  loupe ablate --model models/loupe-1l --hook blocks.0.hook_resid_mid --sae sae-dir --features 12 --method mean \\",

@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "patch", mixinStandardHelpOptions = true,
-        description = {"Patch a target prompt's features into a base run, greedily (ACDC order); KL vs |F| and vs edit size.",
+        description = {"Patch target-prompt features into a base run in greedy order: KL vs |F| (JSON + PNG).",
                 "Every --sae / --baseline is one curve; writes patch.json, kl_vs_k.png and kl_vs_edit.png to --out."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe patch --model models/loupe-1l --hook blocks.0.hook_resid_mid --task tasks/loupe-1l-int-long.jsonl \\",

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "steer", mixinStandardHelpOptions = true,
-        description = {"Generate with features added (F+ALPHA) or clamped (F=VALUE) at a hook, next to the unsteered completion."},
+        description = {"Generate with features added or clamped at a hook, beside the unsteered completion.",
+                "--edit F+ALPHA adds α·d_F at every position; --edit F=VALUE sets feature F's activation to VALUE."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe steer --model models/loupe-1l --hook blocks.0.hook_resid_mid --baseline neurons --edit 3+20 \\",
                 "      --prompt \"public static int \" --max-new 20",

@@ -16,8 +16,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "trace", mixinStandardHelpOptions = true,
-        description = {"With --feature: the causal tree of upstream features (ablate each, rank by the drop; JSON, DOT, PNG).",
-                "With --prompt: direct logit attribution of the dictionary's features at one position."},
+        description = {"Causal tree of upstream features (--feature), or direct logit attribution (--prompt).",
+                "Trees: ablate each upstream feature, rank by the drop of the target; writes JSON, DOT and PNG."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe trace --model models/loupe-1l --hook blocks.0.mlp.hook_post --baseline neurons --feature 3 \\",
                 "      --upstream blocks.0.hook_resid_mid=neurons --upstream hook_embed=pca --depth 2 --out runs/tree",
