@@ -70,13 +70,11 @@ public final class Ablation {
             for (int i = 0; i < P; i++) {
                 float[] target = values(method, codes, i, f, m, mean, rng);     // [seq] the value a per position
                 float[] c = codes[i];
+                float[] delta = new float[target.length];                        // [seq, 1]
+                for (int s = 0; s < delta.length; s++) delta[s] = target[s] - c[s * m + f];
                 Hook h = (act, ctx) -> {
                     Tensor o = act.copy();
-                    float[] x = o.data();
-                    for (int s = 0; s < target.length; s++) {
-                        float delta = target[s] - c[s * m + f];
-                        for (int k = 0; k < d; k++) x[s * d + k] += delta * dir[k];
-                    }
+                    FeatureSpace.addCombination(o.data(), delta.length, d, delta, dir, 1);
                     return o;
                 };
                 ablated[i] = model.runWithHooks(new int[][]{prompts.get(i)}, Map.of(hook, h)).data();
