@@ -76,14 +76,29 @@ public final class InterpPipeline {
         Map<Integer, Double> tr = store.latestScores(d.id(), opts.method(), TOP_AND_RANDOM, opts.simulatorName());
         Map<Integer, Double> ro = store.latestScores(d.id(), opts.method(), RANDOM_ONLY, opts.simulatorName());
         return new InterpSummary(d.id(), opts.method(), opts.simulatorName(), todo.size(), wanted.size() - todo.size(), counts[0], counts[1], counts[2],
-                meanCi(tr.values(), opts, 0), meanCi(ro.values(), opts, 1), spent[0] * opts.usdPerMillionTokens() / 1e6, spent[0],
+                meanCi(tr.values(), opts.bootstrapResamples(), opts.seed()), meanCi(ro.values(), opts.bootstrapResamples(), opts.seed() + 1), spent[0] * opts.usdPerMillionTokens() / 1e6, spent[0],
                 (System.nanoTime() - t0) / 1e9, failures);
     }
 
+    /**
+     * Scores a given explanation text ({@code loupe score}) on one feature's scoring sets with the
+     * configured simulator, and stores it (method {@code opts.method()}) when scored; a skip or
+     * failure is returned, not stored.
+     */
+    public static FeatureResult scoreExplanation(FeatureStore store, long dictionaryId, int feature, String text, InterpOptions opts) {
+        DictionaryInfo d = store.dictionary(dictionaryId);
+        if (feature < 0 || feature >= d.dFeatures()) throw new ConfigException("feature " + feature + " is out of range for dictionary " + d.name() + " (0.." + (d.dFeatures() - 1) + ")");
+        if (text == null || text.isBlank()) throw new ConfigException("the explanation to score is empty");
+        FeatureResult r = new AutoInterp(opts.explainer(), opts.simulators(), opts.splits())
+                .score(records(store, d.id(), feature), new Explanation(text.strip(), null, "user"));
+        if (r.status() == FeatureResult.Status.DONE) save(store, d.id(), r, opts, 0, 0);
+        return r;
+    }
+
     /** Mean with bootstrap CI of stored scores, NaN (undefined) ones counted but not averaged. */
-    static Bootstrap.MeanCi meanCi(java.util.Collection<Double> scores, InterpOptions opts, long seedOffset) {
+    static Bootstrap.MeanCi meanCi(java.util.Collection<Double> scores, int resamples, long seed) {
         double[] v = scores.stream().filter(x -> !Double.isNaN(x)).mapToDouble(Double::doubleValue).toArray();
-        return Bootstrap.meanCi(v, scores.size() - v.length, opts.bootstrapResamples(), 0.95, opts.seed() + seedOffset);
+        return Bootstrap.meanCi(v, scores.size() - v.length, resamples, 0.95, seed);
     }
 
     /** One feature's records from the store: TOP examples, RANDOM windows and the token look-up table. */
