@@ -82,6 +82,9 @@ class EngineNextTokenModelTest {
             assertEquals(ev / digitMass, got[s], 1e-5, "slot " + s);
             assertTrue(got[s] >= 0 && got[s] <= 10);
         }
+        double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+        for (double g : got) { lo = Math.min(lo, g); hi = Math.max(hi, g); }
+        assertTrue(hi - lo > 1e-3, "trained weights give slot-dependent values, not a constant: " + java.util.Arrays.toString(got));
     }
 
     /** Index of the token of {@code ids} whose decoded text ends exactly at character {@code offset}. */
