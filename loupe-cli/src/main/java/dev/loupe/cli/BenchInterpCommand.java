@@ -8,8 +8,9 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe bench interp}: built-in auto-interp throughput against perfect scaling of the same run's 1-thread rate. */
 @Command(name = "interp", mixinStandardHelpOptions = true,
-        description = {"Time the built-in auto-interp pipeline (explain + score) on synthetic features",
-                "of realistic size (40 top + 40 random 64-token excerpts each); the target is 4096 features in 60 s on 2 cores."},
+        description = {"Time the built-in auto-interp pipeline (explain + score).",
+                "Synthetic features of realistic size (40 top + 40 random 64-token excerpts each);",
+                "the target is 4096 features in 60 s on 2 cores. Prints wall and CPU time and parallel efficiency."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe bench interp", "  taskset -c 0,1 loupe bench interp --features 4096 --threads 2"})
 final class BenchInterpCommand implements Callable<Integer> {

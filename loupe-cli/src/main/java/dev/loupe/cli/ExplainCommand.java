@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Explain and score a few features of a dictionary and print their explanations.",
+        description = {"Explain and score a few features; print the explanations.",
                 "Same pipeline as `loupe interp run`; features explained before with the same method are shown, not redone."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe explain --store loupe.db --dictionary sae --features 12",

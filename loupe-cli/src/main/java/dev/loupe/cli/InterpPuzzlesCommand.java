@@ -11,7 +11,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "puzzles", mixinStandardHelpOptions = true,
-        description = {"Run the neuron puzzles: does the explainer solve them, does the scorer rank the true explanation first?",
+        description = {"Neuron puzzles: solved? true explanation ranked first?",
+                "Does the explainer solve them, does the scorer rank the true explanation first?",
                 "Loupe's own set always; Bills et al.'s set too with --bills (neuron-explainer's puzzles.json)."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe interp puzzles", "  loupe interp puzzles --bills ../shared/benchmarks/bills-puzzles/puzzles.json --table"})

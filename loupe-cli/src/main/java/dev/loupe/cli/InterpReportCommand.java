@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Compare auto-interp scores across bases (SAE, neurons, PCA, ICA, random, random-weights model).",
+        description = {"Compare auto-interp scores across bases (Fig. 2 analogue).",
+                "Bases: SAE, neurons, PCA, ICA, random directions, random-weights model.",
                 "Mean top-and-random and random-only scores with 95% bootstrap CIs: a table and a PNG (Cunningham et al. Fig. 2)."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe interp report --store loupe.db --png interp.png",

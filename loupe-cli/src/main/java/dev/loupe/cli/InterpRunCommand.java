@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Explain and score every feature of a dictionary in the feature store (resumable).",
+        description = {"Explain and score a dictionary's features (resumable).",
                 "Features already explained with the same method are skipped; results are stored as they finish."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe interp run --store loupe.db --dictionary sae",

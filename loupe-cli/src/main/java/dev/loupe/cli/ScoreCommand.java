@@ -13,7 +13,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
-        description = {"Score a given explanation of one feature on its top-and-random and random-only sets.",
+        description = {"Score a given explanation of one feature.",
+                "Scored on the feature's top-and-random and random-only sets.",
                 "The explanation is stored with the scores (method --method); free text is simulated by the chosen simulator."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe score --store loupe.db --dictionary sae --feature 12 --explanation 'the token \"import\"'",
