@@ -13,10 +13,17 @@
  *       r² and absolute deviation explained as {@link dev.loupe.interp.Score}s that may be undefined;
  *       {@link dev.loupe.interp.Bootstrap} the CIs; {@link dev.loupe.interp.InterpReport} the table
  *       and chart; {@link dev.loupe.interp.DetectionFuzzing} and {@link dev.loupe.interp.Revision} the
- *       other scorers and revision.</li>
+ *       other scorers and revision; {@link dev.loupe.interp.AblationScore} Bills's ablation score on a
+ *       model.</li>
+ *   <li>Feature store: {@link dev.loupe.interp.InterpPipeline} runs the pipeline over a dictionary's
+ *       stored examples (resumable, concurrent) with {@link dev.loupe.interp.InterpOptions} (built by
+ *       {@link dev.loupe.interp.InterpBackends} from backend names) and returns an
+ *       {@link dev.loupe.interp.InterpSummary}; {@link dev.loupe.interp.InterpReport#fromStore} compares
+ *       bases; {@link dev.loupe.interp.InterpBenchmark} times the built-in pipeline.</li>
  *   <li>Backends: {@code builtin} (statistical explainer, rule simulator, look-up-table and
  *       weight-based baselines), {@code allatonce} (in-process causal LM via
- *       {@link dev.loupe.interp.allatonce.NextTokenModel}), {@code llm} (OpenAI-compatible HTTP);
+ *       {@link dev.loupe.interp.allatonce.NextTokenModel}; Loupe's engine:
+ *       {@link dev.loupe.interp.allatonce.EngineNextTokenModel}), {@code llm} (OpenAI-compatible HTTP);
  *       {@code prompt} holds Bills's prompt formats; {@code puzzle} the neuron puzzles.</li>
  * </ul>
  */
