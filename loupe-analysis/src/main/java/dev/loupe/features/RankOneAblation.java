@@ -66,9 +66,10 @@ public final class RankOneAblation {
             for (int j = 0; j < nActive; j++) {
                 int k = active[j], r = r0 + k;
                 float[] d = dirs.get(features[r]);
-                probe[k] = next(lo[k], gLo[k], hi[k], slope[k], d);
+                float a = (float) next(lo[k], gLo[k], hi[k], slope[k], d);   // float, and ablate()'s arithmetic: callers reproduce it exactly
+                probe[k] = a;
                 feats[j] = features[r];
-                for (int c = 0; c < dIn; c++) rows[j * dIn + c] = (float) (x[r * dIn + c] - probe[k] * d[c]);
+                for (int c = 0; c < dIn; c++) rows[j * dIn + c] = x[r * dIn + c] - a * d[c];
             }
             float[] gv = codesAt(dict, rows, feats, 0, nActive);
             int kept = 0;
@@ -82,7 +83,7 @@ public final class RankOneAblation {
                 } else {
                     hi[k] = a;
                 }
-                if (hi[k] - lo[k] <= TOLERANCE * hi[k]) alpha[r0 + k] = (float) hi[k];
+                if (hi[k] < Double.POSITIVE_INFINITY && hi[k] - lo[k] <= TOLERANCE * hi[k]) alpha[r0 + k] = (float) hi[k];
                 else active[kept++] = k;
             }
             nActive = kept;
@@ -100,8 +101,8 @@ public final class RankOneAblation {
             for (float v : d) dd += (double) v * v;
             return gLo / Math.max(dd, 1e-30);      // exact for a tied encoder row equal to d
         }
-        if (root > lo && root < hi) {
-            double above = root * (1 + TOLERANCE / 2), below = root * (1 - TOLERANCE / 2);
+        if (root > lo && root < hi) {   // compared as the floats that will be probed
+            float above = (float) (root * (1 + TOLERANCE / 2)), below = (float) (root * (1 - TOLERANCE / 2));
             if (above < hi) return above;
             if (below > lo) return below;
         }
