@@ -37,7 +37,7 @@ public final class FeatureAnalyzer {
                                           Iterator<TokenWindows.Window> windows, AnalysisOptions opts,
                                           AnalysisWriter out, PrintStream progress) {
         if (!model.hookNames().contains(hook))
-            throw new ConfigException("model " + model.config().name() + " has no hook '" + hook + "'; `loupe info --hooks` style names such as blocks.0.hook_resid_post or blocks.0.mlp.hook_post");
+            throw new ConfigException("model " + model.config().name() + " has no hook '" + hook + "'; use one of its hook names, e.g. blocks.0.hook_resid_post or blocks.0.mlp.hook_post");
         DictionaryInfo info = out.dictionary();
         if (info.dFeatures() != dict.dFeatures() || info.dIn() != dict.dIn())
             throw new ConfigException("store dictionary " + info.name() + " is " + info.dIn() + "x" + info.dFeatures() + " but the dictionary analysed is "
