@@ -55,7 +55,7 @@ public record AnalyzeJob(Path model, Path store, Path sae, String baseline, int 
         if (!m.hookNames().contains(hook))
             throw new ConfigException("model " + model + " has no hook '" + hook + "'; it has e.g. " + String.join(", ", m.hookNames().subList(0, Math.min(6, m.hookNames().size()))) + ", ...");
         Tokenizer tok = Tokenizers.load(ModelLoader.tokenizerNextTo(model));
-        TextCorpus.Split split = TextCorpus.split(TextCorpus.read(corpus == null ? TextCorpus.defaultCorpus() : corpus), HELD_OUT_FRACTION);
+        TextCorpus.Split split = split(corpus);
         TokenWindows.Options wo = TokenWindows.Options.of(m.config().nCtx(), tok, true);
         Dictionary dict = dictionary(m, tok, split.train(), wo);
         String dictName = name != null ? name : sae != null ? fileName(sae) : baseline + "@" + hook;
@@ -66,7 +66,7 @@ public record AnalyzeJob(Path model, Path store, Path sae, String baseline, int 
             String provenance = String.format(Locale.ROOT, "{\"corpus\":\"%s\",\"split\":\"held-out\",\"tokens\":%d,\"hook\":\"%s\"}",
                     (corpus == null ? "default" : corpus.toString()).replace("\\", "\\\\").replace("\"", "'"), tokens, hook);
             try (AnalysisWriter out = s.beginAnalysis(dictId, provenance)) {
-                Iterator<TokenWindows.Window> ws = limit(new TokenWindows(split.heldOut().iterator(), tok, wo), tokens, wo.contextSize());
+                Iterator<TokenWindows.Window> ws = heldOutWindows(split, tok, m, tokens);
                 AnalysisSummary r = FeatureAnalyzer.analyze(m, tok, hook, dict, ws, options, out, lines(log));
                 out.commit();
                 log.printf(Locale.ROOT, "analyzed %s (%s, %d features) on %,d held-out tokens: %d dead, mean L0 %.1f, ablation %s%n",
@@ -129,6 +129,17 @@ public record AnalyzeJob(Path model, Path store, Path sae, String baseline, int 
         int at = 0;
         for (float[] p : parts) { System.arraycopy(p, 0, out, at, p.length); at += p.length; }
         return out;
+    }
+
+    /** The documents of a corpus (null: the default corpus) split as `loupe train-lm` splits them. */
+    public static TextCorpus.Split split(Path corpus) {
+        return TextCorpus.split(TextCorpus.read(corpus == null ? TextCorpus.defaultCorpus() : corpus), HELD_OUT_FRACTION);
+    }
+
+    /** Model-context windows (BOS first) of the held-out documents, about `tokens` tokens in all. */
+    public static Iterator<TokenWindows.Window> heldOutWindows(TextCorpus.Split split, Tokenizer tok, Transformer m, long tokens) {
+        TokenWindows.Options wo = TokenWindows.Options.of(m.config().nCtx(), tok, true);
+        return limit(new TokenWindows(split.heldOut().iterator(), tok, wo), tokens, wo.contextSize());
     }
 
     /** The first ceil(tokens / context) windows. */

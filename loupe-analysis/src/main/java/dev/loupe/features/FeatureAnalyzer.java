@@ -29,6 +29,8 @@ public final class FeatureAnalyzer {
     private static final int BLOCKS = 16;
     /** Codes per batch (rows x features): bounds the batch's memory. */
     private static final long BATCH_CODES = 1L << 23;
+    /** Windows per batch at most: enough rows for efficient GEMMs. */
+    private static final int MAX_BATCH = 32;
     private static final long PROGRESS_NANOS = 10_000_000_000L;
 
     private FeatureAnalyzer() {}
@@ -60,10 +62,11 @@ public final class FeatureAnalyzer {
         int nWindows = 0;
 
         TokenWindows.Window first = windows.next();
-        int S = first.tokens().length, batch = (int) Math.max(1, Math.min(256, BATCH_CODES / ((long) S * F)));
+        int S = first.tokens().length, batch = (int) Math.max(1, Math.min(MAX_BATCH, BATCH_CODES / ((long) S * F)));
         List<TokenWindows.Window> pending = new ArrayList<>(List.of(first));
-        while (!pending.isEmpty()) {
+        while (true) {
             while (pending.size() < batch && windows.hasNext()) pending.add(windows.next());
+            if (pending.isEmpty()) break;
             TokenWindows.Window[] ws = pending.toArray(TokenWindows.Window[]::new);
             pending.clear();
             int B = ws.length;

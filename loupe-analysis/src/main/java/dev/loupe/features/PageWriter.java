@@ -49,12 +49,15 @@ final class PageWriter {
         float[] dirs = new float[F * dIn];
         for (int f = 0; f < F; f++) System.arraycopy(dict.direction(f), 0, dirs, f * dIn, dIn);
 
+        long t0 = System.nanoTime();
         float[] resid = path == null ? null : path.toResidual(dirs, F, dIn);                // [F, d_model]
         Tops direct = path == null ? null : tops(path, path.normDirections(resid.clone(), F), F, o.logitTopN());
         float[] alphaMean = new float[F];
         int[] used = new int[F];
         Tops ablated = ablation ? ablation(dict, path, blocks, resid, alphaMean, used, o.logitTopN()) : null;
+        long t1 = System.nanoTime();
         DecoderGeometry.Matches near = o.neighbours() > 0 && F > 1 ? DecoderGeometry.neighbours(dict, o.neighbours()) : null;
+        long t2 = System.nanoTime();
 
         int dead = 0;
         for (FeatureBlock b : blocks) {
@@ -85,6 +88,9 @@ final class PageWriter {
                 }
             }
         }
+        if (progress != null)
+            progress.printf(java.util.Locale.ROOT, "pages: logit tables and ablation %.1fs, neighbours %.1fs, rows %.1fs%n",
+                    (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
         return new Result(dead);
     }
 

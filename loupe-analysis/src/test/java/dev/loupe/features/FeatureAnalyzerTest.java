@@ -26,7 +26,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 class FeatureAnalyzerTest {
-    static final int SEQ = 128, WINDOWS = 12;
+    static final int SEQ = 128, WINDOWS = 40;   // more than one batch
     static Transformer model;
     static int[] planted = new int[2];
     static float[] act = new float[2];
