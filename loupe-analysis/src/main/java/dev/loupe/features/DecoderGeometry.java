@@ -5,8 +5,13 @@
 package dev.loupe.features;
 
 import dev.loupe.dictionary.Dictionary;
+import dev.loupe.store.AnalysisWriter;
+import dev.loupe.store.Neighbour;
 import dev.loupe.tensor.Kernels;
 import dev.loupe.util.ConfigException;
+
+import java.util.ArrayList;
+import java.util.List;
 
 public final class DecoderGeometry {
     private static final int CHUNK = 256;
@@ -45,6 +50,19 @@ public final class DecoderGeometry {
             throw new ConfigException("feature-splitting map needs dictionaries on the same site, but they read " + smaller.dIn() + " and "
                     + larger.dIn() + " wide activations");
         return nearest(unitDirections(smaller), smaller.dFeatures(), unitDirections(larger), larger.dFeatures(), smaller.dIn(), n, false);
+    }
+
+    /**
+     * Adds the feature-splitting map to an analysis of `smaller` that is being written (before its
+     * commit): each feature's n best matches in `larger`, registered in the store as largerId.
+     */
+    public static void writeSplitting(AnalysisWriter out, Dictionary smaller, Dictionary larger, long largerId, int n) {
+        Matches m = splitting(smaller, larger, n);
+        for (int f = 0; f < smaller.dFeatures(); f++) {
+            List<Neighbour> ns = new ArrayList<>();
+            for (int k = 0; k < m.n(); k++) ns.add(new Neighbour(largerId, m.feature(f, k), m.cosine(f, k)));
+            out.neighbours(f, largerId, ns);
+        }
     }
 
     private static Matches nearest(float[] a, int na, float[] b, int nb, int dIn, int n, boolean self) {
