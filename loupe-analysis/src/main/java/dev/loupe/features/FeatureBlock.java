@@ -31,7 +31,7 @@ final class FeatureBlock {
     final float[] sampleAct;          // [n, samples]
     private final float[] winMax;
     private final int[] winPos, touched;
-    private final Rng rng;
+    private final SkipReservoir sampleSlots, quantileSlots;
 
     FeatureBlock(int f0, int n, AnalysisOptions o, int vocab, int dIn, int dModel, boolean ablation) {
         this.f0 = f0;
@@ -60,7 +60,9 @@ final class FeatureBlock {
         winMax = new float[n];
         winPos = new int[n];
         touched = new int[n];
-        rng = new Rng(Rng.mix(o.seed(), f0));
+        Rng rng = new Rng(Rng.mix(o.seed(), f0));
+        sampleSlots = new SkipReservoir(n, Math.max(1, samples), rng);
+        quantileSlots = new SkipReservoir(n, reservoir, rng);
     }
 
     /** Number of ablation samples kept for local feature i. */
@@ -101,9 +103,8 @@ final class FeatureBlock {
 
     /** Uniform reservoir over firing tokens: keeps the hook row and the final residual row. */
     private void sample(Batch b, int i, int row, float a) {
-        long seen = ++firingSeen[i];
-        int slot = seen <= samples ? (int) seen - 1 : (int) rng.nextLong(seen);
-        if (slot >= samples) return;
+        int slot = sampleSlots.offer(i, ++firingSeen[i]);
+        if (slot < 0) return;
         int at = i * samples + slot;
         System.arraycopy(b.hook(), row * dIn, sampleHook, at * dIn, dIn);
         System.arraycopy(b.resid(), row * dModel, sampleResid, at * dModel, dModel);
@@ -120,9 +121,8 @@ final class FeatureBlock {
             top[i * topK + topMinSlot[i]] = Excerpt.cut(b, w, start, len, f, a);
             updateMin(i);
         }
-        long seen = ++firingWindows[i];
-        int slot = seen <= reservoir ? (int) seen - 1 : (int) rng.nextLong(seen);
-        if (slot < reservoir) quantile[i * reservoir + slot] = Excerpt.cut(b, w, start, len, f, a);
+        int slot = quantileSlots.offer(i, ++firingWindows[i]);
+        if (slot >= 0) quantile[i * reservoir + slot] = Excerpt.cut(b, w, start, len, f, a);
     }
 
     private void updateMin(int i) {
