@@ -5,6 +5,7 @@ package dev.loupe.features;
 
 import dev.loupe.corpus.TokenWindows;
 import dev.loupe.dictionary.Baselines;
+import dev.loupe.dictionary.Dictionary;
 import dev.loupe.store.AnalysisWriter;
 import dev.loupe.store.DictionaryInfo;
 import dev.loupe.store.FeatureDetail;
@@ -27,9 +28,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class AnalysisKillTest {
     static final String HOOK = "blocks.0.mlp.hook_post";
+    static final int FEATURES = 64;
     static final AnalysisOptions OPTIONS = AnalysisOptions.defaults().withExamples(4, 2, 2, 2, 16).withAblation(false);
 
     @TempDir Path dir;
+
+    /** 64 random directions in the MLP's 512 dimensions: enough rows for several batch transactions, few enough to be quick. */
+    static Dictionary dictionary() { return Baselines.randomDirections(512, FEATURES, 9); }
 
     static List<TokenWindows.Window> windows(long seed) {
         return Planted.randomWindows(6, 64, Planted.model().config().vocab(), seed);
@@ -37,13 +42,13 @@ class AnalysisKillTest {
 
     static AnalysisWriter begin(FeatureStore s) {
         long m = s.putModel(ModelInfo.of("loupe-1l", "GPT2LMHeadModel", Planted.MODEL.toString()));
-        long d = s.putDictionary(DictionaryInfo.of("neurons", m, HOOK, "neurons", 512, 512));
+        long d = s.putDictionary(DictionaryInfo.of("random", m, HOOK, "random", 512, FEATURES));
         return s.beginAnalysis(d, "{}");
     }
 
     private static void analyse(Path db, long seed) {
         try (FeatureStore s = FeatureStore.open(db); AnalysisWriter w = begin(s)) {
-            FeatureAnalyzer.analyze(Planted.model(), Planted.tokenizer(), HOOK, Baselines.neuronBasis(512), windows(seed).iterator(), OPTIONS, w, null);
+            FeatureAnalyzer.analyze(Planted.model(), Planted.tokenizer(), HOOK, AnalysisKillTest.dictionary(), windows(seed).iterator(), OPTIONS, w, null);
             w.commit();
         }
     }
@@ -51,9 +56,9 @@ class AnalysisKillTest {
     /** Fire counts of every feature and the first feature's top example, as published. */
     private static String published(Path db) {
         try (FeatureStore s = FeatureStore.openReadOnly(db)) {
-            long d = s.requireDictionary("neurons").id();
+            long d = s.requireDictionary("random").id();
             StringBuilder sb = new StringBuilder();
-            for (int f = 0; f < 512; f++) sb.append(s.feature(d, f).orElseThrow().summary().fireCount()).append(',');
+            for (int f = 0; f < FEATURES; f++) sb.append(s.feature(d, f).orElseThrow().summary().fireCount()).append(',');
             FeatureDetail f0 = s.feature(d, 0).orElseThrow();
             sb.append(java.util.Arrays.toString(f0.topExamples().getFirst().acts()));
             return sb.toString();

@@ -1,9 +1,8 @@
-// Child process for AnalysisKillTest: analyses loupe-1l's MLP neurons on random windows (seed from
+// Child process for AnalysisKillTest: analyses 64 random directions of loupe-1l's MLP activations on random windows (seed from
 // the arguments) into the store, prints STAGED once FeatureAnalyzer has handed every row to the
-// writer (several batch transactions are in the file by then), and waits to be killed. Never commits.
+// writer (at least one batch transaction is in the file by then), and waits to be killed. Never commits.
 package dev.loupe.features;
 
-import dev.loupe.dictionary.Baselines;
 import dev.loupe.store.AnalysisWriter;
 import dev.loupe.store.FeatureStore;
 
@@ -13,7 +12,7 @@ public final class KillableAnalysis {
     public static void main(String[] args) throws Exception {
         try (FeatureStore s = FeatureStore.open(Path.of(args[0]))) {
             AnalysisWriter w = AnalysisKillTest.begin(s);
-            FeatureAnalyzer.analyze(Planted.model(), Planted.tokenizer(), AnalysisKillTest.HOOK, Baselines.neuronBasis(512),
+            FeatureAnalyzer.analyze(Planted.model(), Planted.tokenizer(), AnalysisKillTest.HOOK, AnalysisKillTest.dictionary(),
                     AnalysisKillTest.windows(Long.parseLong(args[1])).iterator(), AnalysisKillTest.OPTIONS, w, null);
             System.out.println("STAGED " + w.runId());
             System.out.flush();
