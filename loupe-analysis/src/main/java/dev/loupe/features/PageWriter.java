@@ -32,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 
 final class PageWriter {
-    static final int TOKEN_TABLE = 64, RANGE_TOKENS = 10;
+    static final int TOKEN_TABLE = 64, RANGE_TOKENS = 5;
     private static final int CHUNK = 256;
 
     record Result(int dead) {}
