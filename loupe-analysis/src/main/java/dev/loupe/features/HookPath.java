@@ -11,21 +11,20 @@
 // lies between the hook and the final residual (last block's hook_resid_post, hook_mlp_out,
 // mlp.hook_post; also hook_attn_out / hook_z in a parallel-attention last block); for earlier
 // hooks the later blocks' reaction is ignored (the "direct-path" ablation). Not an engine: the
-// final norm is applied here with dev.loupe.tensor.Ops, the same kernels the model uses.
+// final norm's scale is computed here with dev.loupe.tensor.Ops, the kernels the model uses.
 package dev.loupe.features;
 
 import dev.loupe.model.Transformer;
 import dev.loupe.model.TransformerConfig;
 import dev.loupe.tensor.Kernels;
 import dev.loupe.tensor.Ops;
-import dev.loupe.tensor.Tensor;
 
 final class HookPath {
     final int dModel, vocab;
     final boolean exactAblation;
     private final float[] toResid;      // [dIn, d_model], null = identity
     private final float[] unembed;      // [d_model, vocab]
-    private final float[] normW, normB; // [d_model]; normB null for RMSNorm
+    private final float[] normW;        // [d_model]
     private final boolean layerNorm;
     private final double eps;
 
@@ -38,8 +37,6 @@ final class HookPath {
         this.unembed = m.unembedMatrix().data();
         this.layerNorm = c.normalization() == TransformerConfig.Normalization.LAYER_NORM;
         this.normW = m.weights().get("ln_final.w").data();
-        Tensor b = m.weights().get("ln_final.b");
-        this.normB = b == null ? null : b.data();
         this.eps = c.eps();
     }
 
@@ -99,18 +96,4 @@ final class HookPath {
         else Ops.rmsScale(x, n, dModel, eps, s);
         return s;
     }
-
-    /** The final norm applied to rows x [n, d_model] (with weight and bias): what the unembedding reads. */
-    float[] normalize(float[] x, int n) {
-        float[] s = normScale(x, n), out = new float[x.length];
-        if (layerNorm) {
-            Ops.layerNormApply(x, n, dModel, s, normW, normB, out);
-        } else {
-            Ops.divideRows(x, n, dModel, s, out);
-            Ops.mulRows(out, n, dModel, normW);
-        }
-        return out;
-    }
-
-    boolean layerNorm() { return layerNorm; }
 }

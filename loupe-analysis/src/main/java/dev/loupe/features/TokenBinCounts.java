@@ -78,6 +78,4 @@ final class TokenBinCounts {
         }
         return new Grouped(start, token, bin, count, sum);
     }
-
-    int size() { return size; }
 }
