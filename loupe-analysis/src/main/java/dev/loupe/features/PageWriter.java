@@ -208,6 +208,7 @@ final class PageWriter {
         for (FeatureBlock b : blocks) for (int i = 0; i < b.n; i++) m += b.samples(i);
         float[] x = new float[m * dIn], r = new float[m * D];
         int[] feat = new int[m];
+        float[] code = new float[m];
         int at = 0;
         for (FeatureBlock b : blocks) {
             int S = FeatureBlock.ABLATION_SAMPLES;
@@ -216,10 +217,11 @@ final class PageWriter {
                     System.arraycopy(b.sampleHook, (i * S + s) * dIn, x, at * dIn, dIn);
                     System.arraycopy(b.sampleResid, (i * S + s) * D, r, at * D, D);
                     feat[at] = b.f0 + i;
+                    code[at] = b.sampleAct[i * S + s];
                 }
             }
         }
-        float[] alpha = RankOneAblation.alphas(dict, x, feat);
+        float[] alpha = RankOneAblation.alphas(dict, x, feat, code);
         float[] moved = new float[m * D];
         for (int k = 0; k < m; k++) {
             float a = Float.isNaN(alpha[k]) ? 0 : alpha[k];

@@ -36,20 +36,25 @@ public final class RankOneAblation {
      * fire at x, NaN where 64 probes do not bracket the switch-off point to TOLERANCE).
      */
     public static float[] alphas(Dictionary dict, float[] x, int[] features) {
+        return alphas(dict, x, features, null);
+    }
+
+    /** As {@link #alphas(Dictionary, float[], int[])} with the codes at x already known (codes[r] of feature features[r]; saves one encode). */
+    public static float[] alphas(Dictionary dict, float[] x, int[] features, float[] codes) {
         int dIn = dict.dIn(), n = features.length;
         if (x.length != n * dIn) throw new IllegalArgumentException("x has " + x.length + " values, expected " + n + " rows of " + dIn);
         Map<Integer, float[]> dirs = new HashMap<>();
         for (int f : features) dirs.computeIfAbsent(f, dict::direction);
         float[] alpha = new float[n];
         int chunk = (int) Math.max(1, CHUNK_CODES / dict.dFeatures());
-        for (int r0 = 0; r0 < n; r0 += chunk) solve(dict, x, features, dirs, r0, Math.min(n, r0 + chunk), alpha);
+        for (int r0 = 0; r0 < n; r0 += chunk) solve(dict, x, features, codes, dirs, r0, Math.min(n, r0 + chunk), alpha);
         return alpha;
     }
 
-    private static void solve(Dictionary dict, float[] x, int[] features, Map<Integer, float[]> dirs, int r0, int r1, float[] alpha) {
+    private static void solve(Dictionary dict, float[] x, int[] features, float[] codes, Map<Integer, float[]> dirs, int r0, int r1, float[] alpha) {
         int m = r1 - r0, dIn = dict.dIn();
         double[] lo = new double[m], gLo = new double[m], hi = new double[m], slope = new double[m];
-        float[] g = codesAt(dict, Arrays.copyOfRange(x, r0 * dIn, r1 * dIn), features, r0, m);
+        float[] g = codes != null ? Arrays.copyOfRange(codes, r0, r1) : codesAt(dict, Arrays.copyOfRange(x, r0 * dIn, r1 * dIn), features, r0, m);
         int[] active = new int[m];
         int nActive = 0;
         for (int k = 0; k < m; k++) {
