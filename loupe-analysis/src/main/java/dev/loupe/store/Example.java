@@ -1,7 +1,8 @@
 // One context window for a feature: token ids, their strings and the feature's activation at each
 // token (table examples). TOP examples have group 0 and rank 0 = highest; QUANTILE examples carry
-// the index of their activation-quantile group; RANDOM examples are uniformly random windows of
-// held-out text (group 0, rank = draw order), the scoring records of auto-interp. docId/position locate the window in the corpus.
+// the index of their activation-quantile group (0 = lowest); RANDOM examples (group 0) are windows
+// sampled uniformly from the corpus whether or not the feature fires there (auto-interp's random
+// excerpts). docId/position locate the window in the corpus.
 package dev.loupe.store;
 
 import dev.loupe.util.ConfigException;

@@ -144,12 +144,15 @@ final class FeatureQueries {
         try (ResultSet r = query("SELECT kind, edges, counts FROM histograms WHERE run_id = ? AND feature = ? ORDER BY kind", run, feature)) {
             while (r.next()) hists.put(r.getString(1), new Histogram(Blobs.toFloats(r.getBytes(2), "histograms.edges"), Blobs.toLongs(r.getBytes(3), "histograms.counts")));
         }
-        List<Example> top = new ArrayList<>(), quantile = new ArrayList<>();
-        try (ResultSet r = query("SELECT " + EXAMPLE_COLUMNS + " FROM examples "
-                + "WHERE run_id = ? AND feature = ? AND kind IN ('top', 'quantile') ORDER BY kind, grp, rank", run, feature)) {
+        List<Example> top = new ArrayList<>(), quantile = new ArrayList<>(), random = new ArrayList<>();
+        try (ResultSet r = query("SELECT " + EXAMPLE_COLUMNS + " FROM examples WHERE run_id = ? AND feature = ? ORDER BY kind, grp, rank", run, feature)) {
             while (r.next()) {
                 Example e = example(r);
-                (e.kind() == Example.Kind.TOP ? top : quantile).add(e);
+                (switch (e.kind()) {
+                    case TOP -> top;
+                    case QUANTILE -> quantile;
+                    case RANDOM -> random;
+                }).add(e);
             }
         }
         List<LogitTable> logits = new ArrayList<>();
@@ -173,7 +176,7 @@ final class FeatureQueries {
         }
         List<ProbeResult> probes = probes("p.unit_kind = 'feature' AND p.dictionary_id = ? AND EXISTS (SELECT 1 FROM probe_units u "
                 + "WHERE u.probe_id = p.probe_id AND u.unit = ?)", d.id(), feature);
-        return Optional.of(new FeatureDetail(d.id(), feature, summary, stats, hists, top, quantile, logits, tokens, ranges,
+        return Optional.of(new FeatureDetail(d.id(), feature, summary, stats, hists, top, quantile, random, logits, tokens, ranges,
                 near, out, in, explanations(d.id(), feature), probes));
     }
 

@@ -20,13 +20,16 @@ import static org.junit.jupiter.api.Assertions.*;
 class PromptTasksTest {
     static Path task(String name) { return TestModels.LOUPE_1L.resolve("../../tasks").resolve(name).normalize(); }
 
-    /** Fraction of pairs whose base and target runs both rank their own answer first. */
+    /**
+     * Fraction of pairs the model gets right as a two-way choice, the quantity patching measures: the
+     * base run gives its own answer a higher logit than the target's answer, and the target run the reverse.
+     */
     static double solved(Transformer m, List<PromptTasks.Encoded> pairs) {
         int V = m.config().vocab(), ok = 0;
         for (var e : pairs) {
-            int off = (e.base().length - 1) * V;
             float[] b = m.forward(new int[][]{e.base()}).data(), t = m.forward(new int[][]{e.target()}).data();
-            if (dev.loupe.model.Sampling.argmax(b, off, V) == e.baseAnswer() && dev.loupe.model.Sampling.argmax(t, off, V) == e.targetAnswer()) ok++;
+            int ob = (e.base().length - 1) * V, ot = (e.target().length - 1) * V;
+            if (b[ob + e.baseAnswer()] > b[ob + e.targetAnswer()] && t[ot + e.targetAnswer()] > t[ot + e.baseAnswer()]) ok++;
         }
         return ok / (double) pairs.size();
     }

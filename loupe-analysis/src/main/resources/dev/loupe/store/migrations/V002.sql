@@ -1,11 +1,15 @@
--- Loupe feature store, schema version 2 (auto-interp).
--- 1. examples.kind also allows 'random' (uniformly random windows of held-out text, the scoring
---    records of Bills et al.). SQLite cannot alter a CHECK constraint, so the table is rebuilt with
---    the same rows and ids (the full-text index keeps pointing at the same example_id values).
+-- Loupe feature store, schema version 2 (feature analysis + auto-interp).
+-- 1. examples.kind also allows 'random' (windows sampled uniformly from the held-out corpus, whether or
+--    not the feature fires there: auto-interp's random excerpts). SQLite cannot change a CHECK constraint,
+--    so the table is rebuilt with its example ids kept (examples_fts refers to them by rowid). Random
+--    examples are not full-text indexed: search answers "which features fire on this text".
 -- 2. scores.value may be NULL: an undefined score (a correlation where the true or the simulated
 --    activations are constant) is recorded as undefined, never as 0.
 -- 3. interp_skips: features the auto-interp pipeline skipped (too few non-trivial excerpts ...) with
 --    the reason, per method, so a resumed run does not try them again.
+
+DROP TRIGGER examples_fts_insert;
+DROP TRIGGER examples_fts_delete;
 
 CREATE TABLE examples_v2 (
   example_id  INTEGER PRIMARY KEY,
@@ -26,10 +30,11 @@ INSERT INTO examples_v2 SELECT example_id, run_id, feature, kind, grp, rank, doc
 DROP TABLE examples;
 ALTER TABLE examples_v2 RENAME TO examples;
 CREATE INDEX idx_examples_feature ON examples(run_id, feature, kind, grp, rank);
-CREATE TRIGGER examples_fts_insert AFTER INSERT ON examples BEGIN
+
+CREATE TRIGGER examples_fts_insert AFTER INSERT ON examples WHEN new.kind <> 'random' BEGIN
   INSERT INTO examples_fts(rowid, text) VALUES (new.example_id, new.text);
 END;
-CREATE TRIGGER examples_fts_delete AFTER DELETE ON examples BEGIN
+CREATE TRIGGER examples_fts_delete AFTER DELETE ON examples WHEN old.kind <> 'random' BEGIN
   INSERT INTO examples_fts(examples_fts, rowid, text) VALUES ('delete', old.example_id, old.text);
 END;
 

@@ -1,0 +1,163 @@
+// What `loupe analyze` does, as a library call: load a model and its tokenizer, build the
+// dictionary (an SAE folder or a baseline basis: neurons, random, PCA or ICA fitted on the
+// training split's activations), register both in the feature store, stream the held-out split of
+// TextCorpus (the same split train-lm uses) through FeatureAnalyzer and commit. A killed job leaves
+// the store's previous analysis in place (AnalysisWriter). Not the analysis itself.
+package dev.loupe.features;
+
+import dev.loupe.corpus.Document;
+import dev.loupe.corpus.TextCorpus;
+import dev.loupe.corpus.TokenWindows;
+import dev.loupe.dictionary.Baselines;
+import dev.loupe.dictionary.Dictionary;
+import dev.loupe.model.Transformer;
+import dev.loupe.model.arch.ModelLoader;
+import dev.loupe.sae.io.SaeFolders;
+import dev.loupe.sae.train.ArraySource;
+import dev.loupe.store.AnalysisWriter;
+import dev.loupe.store.DictionaryInfo;
+import dev.loupe.store.FeatureStore;
+import dev.loupe.store.ModelInfo;
+import dev.loupe.tokenizer.Tokenizer;
+import dev.loupe.tokenizer.Tokenizers;
+import dev.loupe.util.ConfigException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+
+public record AnalyzeJob(Path model, Path store, Path sae, String baseline, int baselineFeatures, String hook, Path corpus,
+                         long tokens, String name, AnalysisOptions options) {
+    /** The held-out fraction of TextCorpus.split, as `loupe train-lm` uses by default. */
+    public static final double HELD_OUT_FRACTION = 0.02;
+    /** Training-split activation rows PCA and ICA are fitted on. */
+    public static final int FIT_ROWS = 20_000;
+    public static final List<String> BASELINES = List.of("neurons", "random", "pca", "ica");
+
+    public AnalyzeJob {
+        if ((sae == null) == (baseline == null)) throw new ConfigException("give exactly one of --sae DIR or --baseline " + String.join("|", BASELINES));
+        if (baseline != null && !BASELINES.contains(baseline))
+            throw new ConfigException("--baseline " + baseline + " is not one of " + String.join(", ", BASELINES));
+        if (tokens < 1) throw new ConfigException("--tokens " + tokens + " must be >= 1");
+        if (hook == null || hook.isBlank()) throw new ConfigException("--hook is required, e.g. blocks.0.mlp.hook_post or blocks.0.hook_resid_post");
+        if (options == null) options = AnalysisOptions.defaults();
+    }
+
+    public AnalysisSummary run(PrintWriter log) {
+        Transformer m = ModelLoader.load(model);
+        if (!m.hookNames().contains(hook))
+            throw new ConfigException("model " + model + " has no hook '" + hook + "'; it has e.g. " + String.join(", ", m.hookNames().subList(0, Math.min(6, m.hookNames().size()))) + ", ...");
+        Tokenizer tok = Tokenizers.load(ModelLoader.tokenizerNextTo(model));
+        TextCorpus.Split split = split(corpus);
+        TokenWindows.Options wo = TokenWindows.Options.of(m.config().nCtx(), tok, true);
+        Dictionary dict = dictionary(m, tok, split.train(), wo);
+        String dictName = name != null ? name : sae != null ? fileName(sae) : baseline + "@" + hook;
+        try (FeatureStore s = FeatureStore.open(store)) {
+            long modelId = s.putModel(ModelInfo.of(fileName(model), m.config().name(), model.toAbsolutePath().toString()));
+            long dictId = s.putDictionary(DictionaryInfo.of(dictName, modelId, hook, dict.kind(), dict.dIn(), dict.dFeatures())
+                    .withPath(sae == null ? null : sae.toAbsolutePath().toString()));
+            String provenance = String.format(Locale.ROOT, "{\"corpus\":\"%s\",\"split\":\"held-out\",\"tokens\":%d,\"hook\":\"%s\"}",
+                    (corpus == null ? "default" : corpus.toString()).replace("\\", "\\\\").replace("\"", "'"), tokens, hook);
+            try (AnalysisWriter out = s.beginAnalysis(dictId, provenance)) {
+                Iterator<TokenWindows.Window> ws = heldOutWindows(split, tok, m, tokens);
+                AnalysisSummary r = FeatureAnalyzer.analyze(m, tok, hook, dict, ws, options, out, lines(log));
+                out.commit();
+                log.printf(Locale.ROOT, "analyzed %s (%s, %d features) on %,d held-out tokens: %d dead, mean L0 %.1f, ablation %s%n",
+                        dictName, dict.kind(), dict.dFeatures(), r.tokens(), r.deadFeatures(), r.meanL0(), r.ablation());
+                log.printf(Locale.ROOT, "time: forward %.1fs, encode %.1fs, statistics %.1fs, pages %.1fs; wrote %s%n",
+                        r.forwardSeconds(), r.encodeSeconds(), r.statsSeconds(), r.finishSeconds(), store);
+                log.flush();
+                return r;
+            }
+        }
+    }
+
+    /** A PrintStream that hands each completed line to a PrintWriter (FeatureAnalyzer reports progress to a stream). */
+    private static PrintStream lines(PrintWriter w) {
+        return new PrintStream(new OutputStream() {
+            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+            @Override public void write(int b) {
+                line.write(b);
+                if (b == '\n') flush();
+            }
+            @Override public void flush() {
+                w.print(line.toString(StandardCharsets.UTF_8));
+                w.flush();
+                line.reset();
+            }
+        }, true, StandardCharsets.UTF_8);
+    }
+
+    private Dictionary dictionary(Transformer m, Tokenizer tok, List<Document> train, TokenWindows.Options wo) {
+        if (sae != null) return SaeFolders.read(sae);
+        if (baseline.equals("neurons") || baseline.equals("random")) {
+            int dIn = hookWidth(m, new TokenWindows(train.iterator(), tok, wo));
+            return baseline.equals("neurons") ? Baselines.neuronBasis(dIn)
+                    : Baselines.randomDirections(dIn, baselineFeatures > 0 ? baselineFeatures : dIn, options.seed());
+        }
+        float[] rows = fitRows(m, new TokenWindows(train.iterator(), tok, wo));
+        int dIn = hookWidth(m, new TokenWindows(train.iterator(), tok, wo));
+        int k = baselineFeatures > 0 ? baselineFeatures : dIn;
+        ArraySource src = new ArraySource(rows, dIn);
+        return baseline.equals("pca") ? Baselines.pca(src, rows.length / dIn, k) : Baselines.ica(src, rows.length / dIn, k, options.seed(), 200);
+    }
+
+    private int hookWidth(Transformer m, Iterator<TokenWindows.Window> ws) {
+        if (!ws.hasNext()) throw new ConfigException("the corpus's training split has no full context window; use a larger corpus");
+        int[] t = ws.next().tokens();
+        return (int) (m.runWithCache(new int[][] {t}, List.of(hook)).get(hook).numel() / t.length);
+    }
+
+    /** Hook activations of the first FIT_ROWS training-split tokens [rows, dIn]. */
+    private float[] fitRows(Transformer m, Iterator<TokenWindows.Window> ws) {
+        List<float[]> parts = new java.util.ArrayList<>();
+        long rows = 0;
+        while (rows < FIT_ROWS && ws.hasNext()) {
+            int[] t = ws.next().tokens();
+            parts.add(m.runWithCache(new int[][] {t}, List.of(hook)).get(hook).data());
+            rows += t.length;
+        }
+        if (parts.isEmpty()) throw new ConfigException("the corpus's training split has no full context window to fit " + baseline + " on; use a larger corpus");
+        float[] out = new float[parts.stream().mapToInt(p -> p.length).sum()];
+        int at = 0;
+        for (float[] p : parts) { System.arraycopy(p, 0, out, at, p.length); at += p.length; }
+        return out;
+    }
+
+    /** The documents of a corpus (null: the default corpus) split as `loupe train-lm` splits them. */
+    public static TextCorpus.Split split(Path corpus) {
+        return TextCorpus.split(TextCorpus.read(corpus == null ? TextCorpus.defaultCorpus() : corpus), HELD_OUT_FRACTION);
+    }
+
+    /** Model-context windows (BOS first) of the held-out documents, about `tokens` tokens in all. */
+    public static Iterator<TokenWindows.Window> heldOutWindows(TextCorpus.Split split, Tokenizer tok, Transformer m, long tokens) {
+        TokenWindows.Options wo = TokenWindows.Options.of(m.config().nCtx(), tok, true);
+        return limit(new TokenWindows(split.heldOut().iterator(), tok, wo), tokens, wo.contextSize());
+    }
+
+    /** The first ceil(tokens / context) windows. */
+    private static Iterator<TokenWindows.Window> limit(Iterator<TokenWindows.Window> it, long tokens, int context) {
+        long max = (tokens + context - 1) / context;
+        return new Iterator<>() {
+            long n;
+            @Override public boolean hasNext() { return n < max && it.hasNext(); }
+            @Override public TokenWindows.Window next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                n++;
+                return it.next();
+            }
+        };
+    }
+
+    private static String fileName(Path p) {
+        Path f = p.toAbsolutePath().normalize().getFileName();
+        return f == null ? p.toString() : f.toString();
+    }
+}

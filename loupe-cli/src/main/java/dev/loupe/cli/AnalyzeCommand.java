@@ -1,0 +1,41 @@
+package dev.loupe.cli;
+
+import dev.loupe.features.AnalysisOptions;
+import dev.loupe.features.AnalyzeJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code loupe analyze}: streaming feature analysis of a dictionary into the feature store ({@link AnalyzeJob}). */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = {"Analyse every feature of a dictionary (an SAE folder or a baseline basis) on held-out text and",
+                "publish the result in a feature store: statistics, examples, token tables, logit effects, neighbours."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  loupe analyze --model models/loupe-1l --store loupe.db --baseline neurons --hook blocks.0.mlp.hook_post",
+                "  loupe analyze --model models/loupe-1l --store loupe.db --sae sae-dir --hook blocks.0.hook_resid_post --tokens 200000",
+                "  loupe analyze --model models/loupe-1l --store loupe.db --baseline pca --hook blocks.0.hook_resid_post --corpus docs/"})
+final class AnalyzeCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "HF model directory or llama2.c .bin.") Path model;
+    @Option(names = "--store", required = true, paramLabel = "PATH", description = "Feature store (SQLite file; created if missing).") Path store;
+    @Option(names = "--sae", paramLabel = "DIR", description = "SAE folder (SAELens or sparsify layout).") Path sae;
+    @Option(names = "--baseline", paramLabel = "KIND", description = "Instead of --sae: neurons, random, pca or ica.") String baseline;
+    @Option(names = "--features", defaultValue = "0", description = "Size of a random/pca/ica baseline (default: the hook width).") int features;
+    @Option(names = "--hook", required = true, description = "Hook the dictionary reads, e.g. blocks.0.mlp.hook_post.") String hook;
+    @Option(names = "--corpus", paramLabel = "PATH", description = "Text directory, .zip or .jsonl (default: the JDK's src.zip); its held-out split is analysed.") Path corpus;
+    @Option(names = "--tokens", defaultValue = "100000", description = "Held-out tokens to analyse (default: ${DEFAULT-VALUE}).") long tokens;
+    @Option(names = "--name", description = "Dictionary name in the store (default: the SAE folder name or BASELINE@HOOK).") String name;
+    @Option(names = "--no-ablation", description = "Skip the rank-one ablation logit effect.") boolean noAblation;
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the example reservoirs and random baselines (default: ${DEFAULT-VALUE}).") long seed;
+
+    @Override public Integer call() {
+        AnalysisOptions d = AnalysisOptions.defaults();
+        AnalysisOptions o = new AnalysisOptions(d.topK(), d.quantileGroups(), d.perQuantile(), d.randomExamples(), d.exampleWindow(),
+                d.histogramBins(), d.logitTopN(), d.neighbours(), !noAblation, seed);
+        new AnalyzeJob(model, store, sae, baseline, features, hook, corpus, tokens, name, o).run(spec.commandLine().getOut());
+        return 0;
+    }
+}
