@@ -59,7 +59,7 @@ public record HarvestOptions(int batchSize, boolean excludeSpecial, double outli
     }
 
     /** Whether the position at {@code pos} of a window holding {@code token} is dropped as special. */
-    boolean isSpecial(int token, int pos) {
+    public boolean isSpecial(int token, int pos) {
         if (!excludeSpecial) return false;
         return specialIds == null ? pos == 0 : Arrays.binarySearch(specialIds, token) >= 0;
     }
