@@ -37,15 +37,15 @@ class HarvestCommandsTest {
     @Test
     void harvestTrainSweepAndSpliceEval(@TempDir Path tmp) throws IOException {
         Path corpus = corpus(tmp), acts = tmp.resolve("acts"), sweep = tmp.resolve("sweep");
-        String[] harvest = {"harvest", "--model", MODEL.toString(), "--hook", HOOK, "--corpus", corpus.toString(), "--tokens", "2048",
-                "--context", "32", "--rows-per-shard", "512", "--dtype", "f16", "--out", acts.toString()};
+        String[] harvest = {"harvest", "--model", MODEL.toString(), "--hook", HOOK, "--corpus", corpus.toString(), "--tokens", "1024",
+                "--context", "32", "--rows-per-shard", "256", "--dtype", "f16", "--out", acts.toString()};
         Out h = run(harvest);
         assertEquals(0, h.code(), h.err());
         var m = HarvestManifest.read(acts);
         assertTrue(m.complete());
         assertEquals(4, m.shards().size());
         assertEquals(512, m.dIn().get(HOOK));
-        assertEquals(64 * 31, m.rows(HOOK));             // BOS dropped from each of the 64 windows
+        assertEquals(32 * 31, m.rows(HOOK));             // BOS dropped from each of the 32 windows
         Out again = run(harvest);
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("already complete") && again.out().contains("this run 0 tokens"), again.out());
@@ -56,14 +56,14 @@ class HarvestCommandsTest {
         Path a = sweep.resolve("sae_a0.5_r1"), b = sweep.resolve("sae_a5.0_r1");
         assertTrue(Files.isRegularFile(a.resolve("sae_weights.safetensors")), t.out());
         assertTrue(Files.readString(b.resolve("cfg.json")).contains("\"hook_name\" : \"" + HOOK + "\""));
-        assertTrue(t.out().contains("16 steps of 128 rows"), t.out());   // ⌈1984 rows / 128⌉
+        assertTrue(t.out().contains("8 steps of 128 rows"), t.out());   // ⌈992 rows / 128⌉
 
         Path png = tmp.resolve("frontier.png");
         Out e = run("eval-sae", a.toString(), b.toString(), "--activations", acts.toString(), "--model", MODEL.toString(),
-                "--corpus", corpus.toString(), "--windows", "2", "--context", "32", "--rows", "1000", "--frontier", png.toString(), "--json", tmp.resolve("e.json").toString());
+                "--corpus", corpus.toString(), "--windows", "2", "--context", "32", "--rows", "500", "--frontier", png.toString(), "--json", tmp.resolve("e.json").toString());
         assertEquals(0, e.code(), e.err());
         assertEquals(2, e.out().lines().filter(l -> l.startsWith("CE recov.")).count(), e.out());
-        assertTrue(e.out().contains("rows       1000"), e.out());
+        assertTrue(e.out().contains("rows       500"), e.out());
         byte[] head = Files.readAllBytes(png);
         assertEquals((byte) 0x89, head[0]);
         assertEquals('P', head[1]);
@@ -85,5 +85,14 @@ class HarvestCommandsTest {
         Out t = run("train-sae", "--activations", tmp.resolve("nothing").toString(), "--hook", HOOK, "--out", tmp.resolve("s").toString());
         assertNotEquals(0, t.code());
         assertTrue(t.err().contains("manifest.json"), t.err());
+    }
+
+    @Test
+    void benchHarvestReportsThroughputAgainstTheForwardAndHeap() {
+        Out b = run("bench", "harvest", "--model", dev.loupe.testutil.Shared.path("fixtures/models/gpt2-tiny").toString(),
+                "--hook", "blocks.0.hook_resid_post", "--batch", "2", "--seq", "16", "--tokens", "64");
+        assertEquals(0, b.code(), b.err());
+        assertTrue(b.out().contains("of the forward stopped at the hook's block") && b.out().contains("peak heap after GC"), b.out());
+        assertTrue(b.out().contains("harvesting 256 tokens"), b.out());
     }
 }
