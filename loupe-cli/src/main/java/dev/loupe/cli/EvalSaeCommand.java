@@ -108,8 +108,8 @@ final class EvalSaeCommand implements Callable<Integer> {
         if (synthetic != null) return new SyntheticData(SyntheticConfig.parse(synthetic, seed)).source();
         if (!HarvestManifest.exists(acts)) return SaeFolders.activations(acts, key);
         if (h == null) throw new ConfigException("the SAE names no meta.hook_name; pass --hook to pick the harvest's activations");
-        ShardSource s = ShardSource.open(acts, h, 0, 0);
-        rows = Math.min(rows, s.rows());   // one epoch: the source itself is endless
+        ShardSource s = ShardSource.open(acts, h, 16384, seed);   // shuffled, so --rows below the harvest size is a sample of all of it
+        rows = Math.min(rows, s.rows());   // at most one epoch: the source itself is endless
         return s;
     }
 }

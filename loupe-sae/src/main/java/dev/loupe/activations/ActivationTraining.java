@@ -30,7 +30,7 @@ public final class ActivationTraining {
 
     /**
      * @param out       the SAE folder for a single run; for several, the parent of one folder per run name
-     * @param evalRows  rows (at most one epoch) for the final evaluation and sparsity file
+     * @param evalRows  rows (at most one epoch, drawn shuffled) for the final evaluation and sparsity file
      */
     public static List<Result> train(List<TrainSaeConfig> cfgs, Path activations, String hook, int shuffleBuffer,
                                      Path out, SaeTrainer.Options opt, long evalRows) {
@@ -49,7 +49,8 @@ public final class ActivationTraining {
             SaeConfig c = trained.config();
             Sae sae = Saes.empty(new SaeConfig(c.architecture(), c.dIn(), c.dSae(), c.k(), c.tied(), meta));
             sae.copyFrom(trained);
-            EvalReport eval = SaeEval.evaluate(sae, ShardSource.open(activations, hook, 0, 0), Math.min(evalRows, src.rows()), 1024, 0.1);
+            var sample = ShardSource.open(activations, hook, shuffleBuffer, cfgs.get(0).seed() + 1);   // shuffled: a sample of the whole harvest
+            EvalReport eval = SaeEval.evaluate(sae, sample, Math.min(evalRows, src.rows()), 1024, 0.1);
             Path dir = cfgs.size() == 1 ? out : out.resolve(r.config().name());
             SaeLensFormat.write(sae, dir, eval.log10Density());
             results.add(new Result(r.config().name(), dir, sae, eval));

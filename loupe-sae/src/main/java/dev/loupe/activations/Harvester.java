@@ -42,7 +42,14 @@ public final class Harvester {
         int[] tokens = new int[0], window = new int[0], pos = new int[0];
         int n;
 
-        Rows(int d) { this.d = d; }
+        Rows(int d) { this(d, 0); }
+
+        /** With room for {@code capacity} rows up front (a shard's upper bound), so filling it never re-copies. */
+        Rows(int d, int capacity) {
+            this.d = d;
+            data = new float[Math.multiplyExact(capacity, d)];
+            tokens = new int[capacity]; window = new int[capacity]; pos = new int[capacity];
+        }
 
         void add(float[] src, int srcOff, int token, int w, int p) {
             if (n == tokens.length) {
@@ -199,7 +206,7 @@ public final class Harvester {
         for (int from = 0; from < ws.size(); from += opts.batchSize()) {
             List<TokenWindows.Window> part = ws.subList(from, Math.min(ws.size(), from + opts.batchSize()));
             for (var e : forward(model, hooks, TokenWindows.tokens(part), opts).entrySet()) {
-                Rows r = e.getValue(), a = all.computeIfAbsent(e.getKey(), k -> new Rows(r.d));
+                Rows r = e.getValue(), a = all.computeIfAbsent(e.getKey(), k -> new Rows(r.d, ws.size() * ws.get(0).tokens().length));
                 for (int i = 0; i < r.n; i++) a.add(r.data, i * r.d, r.tokens[i], from + r.window[i], r.pos[i]);
             }
         }

@@ -14,10 +14,12 @@ import java.util.List;
 
 /**
  * Reads one hook's rows from a harvest folder ({@link HarvestManifest}) as an endless {@link ActivationSource}:
- * epoch after epoch over the shards, each epoch through a mixing (shuffle) buffer of {@code shuffleBuffer}
- * rows — the buffer is filled from the shards in order, then each output row is a uniformly chosen buffer
- * slot, refilled from the stream; at the end of an epoch the buffer drains, so every epoch is a permutation
- * of the harvested rows (buffer 0 or 1: harvest order). Epoch e draws from {@code Rng(mix(seed, e))}.
+ * epoch after epoch over the shards, each epoch visiting the shards in a seeded random order (a corpus read
+ * in order drifts: the JDK's sources go module by module) and passing the rows through a mixing (shuffle)
+ * buffer of {@code shuffleBuffer} rows — the buffer is filled from that stream, then each output row is a
+ * uniformly chosen buffer slot, refilled from the stream; at the end of an epoch the buffer drains, so every
+ * epoch is a permutation of the harvested rows. A buffer of 0 or 1 keeps harvest order (shards in order too).
+ * Epoch e draws from {@code Rng(mix(seed, e))}.
  *
  * <p>{@link #position()} counts rows given out; {@link #seek} replays the buffer's choices on row indices
  * only (no data) and then loads the rows the buffer holds, so a resumed SAE run sees exactly the rows an
@@ -29,8 +31,10 @@ public final class ShardSource implements ActivationSource {
     private final String hook;
     private final int d, capacity;
     private final long seed;
-    private final long[] shardStart;    // first epoch row of each shard; last entry = rows per epoch
+    private final long[] shardStart;    // first harvest-order row of each shard; last entry = rows per epoch
     private final long rows;
+    private final int[] order;          // this epoch's shard order
+    private final long[] orderStart;    // first epoch-stream row of order[i]; last entry = rows
 
     // mixing-buffer state: slot i holds epoch row bufIdx[i], values bufData[i·d, (i+1)·d)
     private final long[] bufIdx;
@@ -53,6 +57,8 @@ public final class ShardSource implements ActivationSource {
         this.seed = seed;
         this.bufIdx = new long[capacity];
         this.bufData = new float[Math.toIntExact((long) capacity * d)];
+        this.order = new int[shardStart.length - 1];
+        this.orderStart = new long[shardStart.length];
         startEpoch(0);
     }
 
@@ -102,18 +108,23 @@ public final class ShardSource implements ActivationSource {
             bufIdx[slot] = bufIdx[count];
         }
         // load the values of the rows the buffer now holds, shard by shard
-        Integer[] order = new Integer[count];
-        for (int i = 0; i < count; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> Long.compare(bufIdx[a], bufIdx[b]));
-        for (int i : order) {
-            float[] s = shard(shardOf(bufIdx[i]));
-            System.arraycopy(s, (int) (bufIdx[i] - shardStart[loadedShard]) * d, bufData, i * d, d);
-        }
+        Integer[] slots = new Integer[count];
+        for (int i = 0; i < count; i++) slots[i] = i;
+        Arrays.sort(slots, (a, b) -> Long.compare(bufIdx[a], bufIdx[b]));
+        for (int i : slots) copyRow(bufIdx[i], i);
     }
 
     private void startEpoch(long e) {
         epoch = e;
         rng = new Rng(Rng.mix(seed, e));
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        if (capacity > 1)
+            for (int i = order.length - 1; i > 0; i--) {   // Fisher–Yates, drawn before any buffer pick
+                int j = rng.nextInt(i + 1), t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+        for (int i = 0; i < order.length; i++) orderStart[i + 1] = orderStart[i] + shardStart[order[i] + 1] - shardStart[order[i]];
         streamNext = 0;
         count = 0;
         position = e * rows;
@@ -124,10 +135,7 @@ public final class ShardSource implements ActivationSource {
         if (count == 0 && streamNext == rows) startEpoch(epoch + 1);
         while (count < capacity && streamNext < rows) {
             bufIdx[count] = streamNext;
-            if (withData) {
-                float[] s = shard(shardOf(streamNext));
-                System.arraycopy(s, (int) (streamNext - shardStart[loadedShard]) * d, bufData, count * d, d);
-            }
+            if (withData) copyRow(streamNext, count);
             count++;
             streamNext++;
         }
@@ -135,13 +143,19 @@ public final class ShardSource implements ActivationSource {
         return count == 1 ? 0 : rng.nextInt(count);
     }
 
-    /** The shard holding epoch row {@code row}: the last shard starting at or before it (empty shards are skipped that way). */
-    private int shardOf(long row) {
-        if (loadedShard >= 0 && row >= shardStart[loadedShard] && row < shardStart[loadedShard + 1]) return loadedShard;
-        int lo = 0, hi = shardStart.length - 2;
+    /** Copies epoch-stream row {@code row} (this epoch's shard order) into buffer slot {@code slot}. */
+    private void copyRow(long row, int slot) {
+        int i = orderIndexOf(row);
+        float[] s = shard(order[i]);
+        System.arraycopy(s, (int) (row - orderStart[i]) * d, bufData, slot * d, d);
+    }
+
+    /** Index into {@code order} of the shard holding epoch-stream row {@code row}: the last one starting at or before it (so empty shards are skipped). */
+    private int orderIndexOf(long row) {
+        int lo = 0, hi = orderStart.length - 2;
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
-            if (shardStart[mid] <= row) lo = mid; else hi = mid - 1;
+            if (orderStart[mid] <= row) lo = mid; else hi = mid - 1;
         }
         return lo;
     }
