@@ -119,10 +119,13 @@ class InterpStoreTest {
             assertEquals(1, s.search("zebra", 5).size(), "full-text index still points at the example");
             try (AnalysisWriter w = s.beginAnalysis(1, "{}")) {   // the rebuilt table accepts new rows and random windows
                 w.feature(new FeatureStats(0, 1, 10, 1.0, 2.0));
-                w.example(0, new Example(Example.Kind.RANDOM, 0, 0, 1, 0, new int[] {1}, new String[] {"okapi"}, new float[] {1f}));
+                w.example(0, new Example(Example.Kind.TOP, 0, 0, 1, 0, new int[] {1}, new String[] {"okapi"}, new float[] {1f}));
+                w.example(0, new Example(Example.Kind.RANDOM, 0, 0, 1, 0, new int[] {2}, new String[] {"gnu"}, new float[] {0f}));
                 w.commit();
             }
             assertEquals(1, s.search("okapi", 5).size());
+            assertEquals(0, s.search("gnu", 5).size(), "random windows are not full-text indexed");
+            assertEquals(1, s.examples(1, 0, Example.Kind.RANDOM).size());
             assertEquals(0, s.search("zebra", 5).size(), "superseded run's example is no longer searchable");
         }
     }

@@ -39,8 +39,10 @@ final class BenchForwardCommand implements Callable<Integer> {
         throw new dev.loupe.util.ConfigException("--random wants LAYERSxD_MODEL such as 12x768, got '" + spec + "'");
     }
 
+    static Transformer load(Source source) { return source.model != null ? ModelLoader.load(source.model) : random(source.random); }
+
     @Override public Integer call() {
-        Transformer m = source.model != null ? ModelLoader.load(source.model) : random(source.random);
+        Transformer m = load(source);
         var r = ForwardBenchmark.run(m, batch, seq, 3, runs, 7);
         double ceiling = ForwardBenchmark.ceilingGflops(m.config(), batch, seq);
         var out = spec.commandLine().getOut();

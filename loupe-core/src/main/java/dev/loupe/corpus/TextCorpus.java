@@ -78,14 +78,28 @@ public final class TextCorpus {
      * Directories and zips contribute .java, .txt and .md files.
      */
     public static List<Document> read(Path corpus) {
-        if (!Files.exists(corpus))
-            throw new ConfigException("corpus " + corpus + " does not exist: pass a text directory, a .zip of text files or a .jsonl file");
-        var options = CorpusOptions.defaults().withExtensions("java", "txt", "md");
         List<Document> docs;
-        try (Stream<Document> s = Corpora.open(corpus, options).documents()) {
+        try (Stream<Document> s = open(corpus)) {
             docs = s.toList();
         }
         if (docs.isEmpty()) throw new ConfigException("corpus " + corpus + " holds no .java, .txt or .md documents");
         return docs;
+    }
+
+    /**
+     * The documents of one side of {@link #split} (same rules and seed), read lazily in corpus order, so
+     * memory is one document whatever the corpus size (harvesting streams this). Close the stream.
+     */
+    public static Stream<Document> stream(Path corpus, double heldOutFraction, boolean heldOut) {
+        if (!(heldOutFraction > 0 && heldOutFraction < 1))
+            throw new ConfigException("held-out fraction must be in (0, 1), got " + heldOutFraction);
+        var split = new DocumentSplit(heldOutFraction, SPLIT_SEED);
+        return open(corpus).filter(d -> split.isHeldOut(d.id()) == heldOut).map(TextCorpus::applyLicenceRule);
+    }
+
+    private static Stream<Document> open(Path corpus) {
+        if (!Files.exists(corpus))
+            throw new ConfigException("corpus " + corpus + " does not exist: pass a text directory, a .zip of text files or a .jsonl file");
+        return Corpora.open(corpus, CorpusOptions.defaults().withExtensions("java", "txt", "md")).documents();
     }
 }

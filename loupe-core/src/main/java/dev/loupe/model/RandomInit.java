@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
 /**
  * Seeded random canonical weights for any {@link TransformerConfig}: norm weights 1, biases 0, every
  * other tensor N(0, 0.02²) (GPT-2's initializer_range). For benchmarks and tests that need a model of
- * a given shape without a checkpoint; not a training initialiser.
+ * a given shape without a checkpoint, and the random-weights control of interpretability experiments
+ * ({@link #like}); not a training initialiser.
  */
 public final class RandomInit {
     private RandomInit() {}
@@ -29,6 +30,12 @@ public final class RandomInit {
         }
         return Transformer.create(cfg, w);
     }
+
+    /**
+     * The random-weights control: a model with {@code model}'s architecture (same config, so the same
+     * hooks and weight shapes) and fresh seeded weights, as in Cunningham et al.'s random-transformer baseline.
+     */
+    public static Transformer like(Transformer model, long seed) { return model(model.config(), seed); }
 
     private static double gaussian(SplittableRandom r) {
         double u = 1 - r.nextDouble(), v = r.nextDouble();

@@ -62,4 +62,16 @@ class TextCorpusTest {
         var e = assertThrows(ConfigException.class, () -> TextCorpus.read(dir.resolve("missing")));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
+
+    @Test void streamGivesEachSideOfTheSplitLazily(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("d"));
+        for (int i = 0; i < 200; i++) Files.writeString(dir.resolve("d/f" + i + ".txt"), (i % 2 == 0 ? GPL : "") + "text " + i);
+        var split = TextCorpus.split(TextCorpus.read(dir.resolve("d")), 0.2);
+        try (var train = TextCorpus.stream(dir.resolve("d"), 0.2, false); var held = TextCorpus.stream(dir.resolve("d"), 0.2, true)) {
+            assertEquals(split.train(), train.toList());
+            assertEquals(split.heldOut(), held.toList());
+        }
+        assertFalse(split.heldOut().isEmpty());
+        assertThrows(ConfigException.class, () -> TextCorpus.stream(dir.resolve("d"), 0, true));
+    }
 }
