@@ -78,6 +78,11 @@ public final class ProbeSweep {
      * mcc, roc_auc, pr_auc). dictionaryId 0 means the units are neurons of the hook.
      */
     public static ProbeResult toStoreRecord(Row row, String concept, long modelId, String hook, long dictionaryId) {
+        return toStoreRecord(row, concept, modelId, hook, dictionaryId, "{}");
+    }
+
+    /** As above, with a provenance JSON object (dataset, split) stored alongside. */
+    public static ProbeResult toStoreRecord(Row row, String concept, long modelId, String hook, long dictionaryId, String provenanceJson) {
         float[] w = new float[row.weights().length];
         for (int i = 0; i < w.length; i++) w[i] = (float) row.weights()[i];
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -88,7 +93,7 @@ public final class ProbeSweep {
         metrics.put("pr_auc", row.test().prAuc());
         return new ProbeResult(0, concept, modelId, hook, dictionaryId,
                 dictionaryId == 0 ? ProbeResult.UnitKind.NEURON : ProbeResult.UnitKind.FEATURE,
-                row.method().name().toLowerCase(), row.units(), w, metrics, "{}");
+                row.method().name().toLowerCase(), row.units(), w, metrics, provenanceJson);
     }
 
     private static int[] candidates(ProbeData d, int[] train, int screen) {
