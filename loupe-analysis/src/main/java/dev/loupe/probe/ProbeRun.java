@@ -41,10 +41,14 @@ import java.util.stream.IntStream;
 public final class ProbeRun {
     private ProbeRun() {}
 
+    /** A k meaning "every unit". */
+    public static final int ALL = Integer.MAX_VALUE;
+
     static final int TOP_ACTIVATIONS = 50, PROFILE_BINS = 20;
 
     /**
      * @param model      model path (null for a precomputed dataset)
+     * @param ks         k values (empty: the paper's grid; ALL: every unit)
      * @param dictionary SAE folder or baseline spec pca:N / ica:N / random:N (null: neurons only)
      * @param out        folder for probe.json and PNGs (null: none)
      * @param store      feature store to add results to (null: none)
@@ -128,7 +132,9 @@ public final class ProbeRun {
     }
 
     static UnitResults sweep(String kind, ProbeData d, ProbeSweep.Config sc) {
-        int[] ks = Arrays.stream(sc.ks().length == 0 ? ProbeSweep.kGrid(d.units()) : sc.ks()).filter(k -> k <= d.units()).toArray();
+        // k beyond this kind's units is left out (features and neurons differ in width); ALL is every unit
+        int[] ks = Arrays.stream(sc.ks().length == 0 ? ProbeSweep.kGrid(d.units()) : sc.ks()).map(k -> k == ALL ? d.units() : k)
+                .filter(k -> k <= d.units()).distinct().toArray();
         List<ProbeSweep.Row> rows = ProbeSweep.sweep(d, new ProbeSweep.Config(sc.methods(), ks, sc.l2(), sc.testFraction(), sc.seed(), sc.screen()));
         return new UnitResults(kind, d.units(), rows, check(d, bestSingle(rows), sc));
     }

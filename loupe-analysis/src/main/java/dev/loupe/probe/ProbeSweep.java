@@ -66,7 +66,9 @@ public final class ProbeSweep {
                 List<SparseProbeSearch.Result> found = SparseProbeSearch.search(d, split.train(), cand, Math.min(maxK, cand.length), cfg.l2());
                 for (int k : ks) if (k <= found.size()) rows.add(evaluate(d, split, method, found.get(k - 1).units(), cfg.l2()));
             } else {
-                int[] ranking = UnitRanking.rank(d, split.train(), UnitRanking.Method.valueOf(method.name()), Arrays.stream(ks).max().orElse(1));
+                // k = all units needs no order, so the L1 path can stop at the largest smaller k
+                int needed = Arrays.stream(ks).filter(k -> k < d.units()).max().orElse(1);
+                int[] ranking = UnitRanking.rank(d, split.train(), UnitRanking.Method.valueOf(method.name()), needed);
                 for (int k : ks) rows.add(evaluate(d, split, method, UnitRanking.top(ranking, k), cfg.l2()));
             }
         }

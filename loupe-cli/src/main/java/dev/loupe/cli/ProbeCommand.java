@@ -28,9 +28,9 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "PATH", description = "Model (HF folder or llama2.c .bin); not needed for precomputed activations.") Path model;
     @Option(names = "--hook", paramLabel = "NAME", description = "Hook whose activations are the neurons, e.g. blocks.0.mlp.hook_post.") String hook;
     @Option(names = "--dictionary", paramLabel = "SAE_DIR|pca:N|ica:N|random:N", description = "Also probe feature codes: an SAE folder on this hook, or a baseline fitted on the probe rows.") String dictionary;
-    @Option(names = "--k", split = ",", paramLabel = "K", description = "k values (default: 1..8, 10, 12, 16, 32, ..., all units).") int[] ks;
-    @Option(names = "--methods", split = ",", defaultValue = "optimal,f_stat,mean_diff,mutual_info,l1_path",
-            description = "Selection methods (default: ${DEFAULT-VALUE}).") List<String> methods;
+    @Option(names = "--k", split = ",", paramLabel = "K", description = "k values, 'all' for every unit (default: 1..8, 10, 12, 16, 32, ..., all).") List<String> ks;
+    @Option(names = "--methods", split = ",", defaultValue = "optimal,f_stat,mean_diff,mutual_info",
+            description = "Selection methods: optimal, f_stat, mean_diff, mutual_info, l1_path (slow on wide layers) (default: ${DEFAULT-VALUE}).") List<String> methods;
     @Option(names = "--aggregation", description = "Sequence labels: last, mean or max over the tokens (default: the dataset's).") String aggregation;
     @Option(names = "--max-rows", defaultValue = "20000", description = "Labelled rows to use at most (default: ${DEFAULT-VALUE}).") int maxRows;
     @Option(names = "--test-fraction", defaultValue = "0.25", description = "Documents held out for testing (default: ${DEFAULT-VALUE}).") double testFraction;
@@ -42,10 +42,20 @@ final class ProbeCommand implements Callable<Integer> {
         var pw = spec.commandLine().getOut();
         List<ProbeSweep.Selection> sel = methods.stream().map(m -> parse(ProbeSweep.Selection.class, m, "method")).toList();
         ProbeDataset.Aggregation agg = aggregation == null ? null : parse(ProbeDataset.Aggregation.class, aggregation, "aggregation");
-        ProbeRun.run(new ProbeRun.Config(dataset, model, hook, dictionary, sel, ks, agg, maxRows, testFraction, seed, out, store), pw);
+        int[] k = ks == null ? null : ks.stream().mapToInt(ProbeCommand::k).toArray();
+        ProbeRun.run(new ProbeRun.Config(dataset, model, hook, dictionary, sel, k, agg, maxRows, testFraction, seed, out, store), pw);
         if (out != null) pw.println("wrote " + out.resolve("probe.json"));
         pw.flush();
         return 0;
+    }
+
+    private static int k(String v) {
+        if (v.trim().equalsIgnoreCase("all")) return ProbeRun.ALL;
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("--k value '" + v + "' must be a whole number or 'all'");
+        }
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String v, String what) {
