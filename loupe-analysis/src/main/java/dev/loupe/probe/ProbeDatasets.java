@@ -3,8 +3,10 @@
 //   java-javadoc, java-string, java-identifier, java-import   token level, from held-out JDK sources
 //       (TextCorpus split of the corpus, default $JAVA_HOME/lib/src.zip) labelled by JavaLexer;
 //       each document gives up to `perDocument` chunks of about `chunkChars` characters cut at line
-//       ends, the lexer run over the whole document so a chunk that opens inside a comment is still
-//       labelled right. Group = the source file (the split never divides a file).
+//       ends (java-import: consecutive from the top, where imports are; others: each from a line
+//       start at a seeded-hash position), the lexer run over the whole document so a chunk that
+//       opens inside a comment is still labelled right. Group = the source file (the split never
+//       divides a file).
 //   stories-quote, stories-name   token level, on stories sampled from a llama2.c story model
 //       (stories260K): inside a "quoted" passage (quotes included; contextual: the same word is
 //       positive or negative depending on what came before), and part of a character's name
@@ -93,7 +95,9 @@ public final class ProbeDatasets {
             String s = d.text();
             List<JavaLexer.Span> spans = JavaLexer.lex(s, kind);
             int from = 0;
-            for (int c = 0; c < o.perDocument() && from < s.length() && out.size() < o.examples(); c++) {
+            Set<Integer> starts = new HashSet<>();
+            for (int c = 0; c < o.perDocument() && (kind != JavaLexer.Kind.IMPORT_LINE || from < s.length()) && out.size() < o.examples(); c++) {
+                if (kind != JavaLexer.Kind.IMPORT_LINE) from = lineStartAfter(s, TextCorpus.bucket(d.id() + "#" + c, "probe-chunk-" + o.seed(), Math.max(1, s.length() - o.chunkChars() / 2)));
                 int to = Math.min(s.length(), from + o.chunkChars());
                 int nl = s.lastIndexOf('\n', to - 1);
                 if (to < s.length() && nl > from) to = nl + 1;
@@ -103,7 +107,7 @@ public final class ProbeDatasets {
                     if (a < b) clipped.add(new ProbeDataset.Span(a - from, b - from, 1));
                 }
                 String text = s.substring(from, to);
-                if (!text.isBlank()) out.add(ProbeDataset.Example.tokens(d.id() + "#" + c, d.id(), text, clipped, 0));
+                if (!text.isBlank() && starts.add(from)) out.add(ProbeDataset.Example.tokens(d.id() + "@" + from, d.id(), text, clipped, 0));
                 from = to;
             }
         }
@@ -116,6 +120,11 @@ public final class ProbeDatasets {
                     case IDENTIFIER -> "part of an identifier";
                     default -> "on an import line";
                 } + " (JavaLexer over held-out JDK sources)"), out);
+    }
+
+    /** Start of the line holding char `at` (0 if none before it). */
+    private static int lineStartAfter(String s, long at) {
+        return s.lastIndexOf('\n', (int) at - 1) + 1;
     }
 
     // ---- stories -------------------------------------------------------------------------------
