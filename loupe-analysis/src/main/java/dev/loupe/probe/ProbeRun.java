@@ -81,7 +81,7 @@ public final class ProbeRun {
             Transformer m = ModelLoader.load(c.model());
             src = new ProbeActivations.Source(m, Tokenizers.load(ModelLoader.tokenizerNextTo(c.model())), c.hook());
         }
-        boolean baseline = c.dictionary() != null && c.dictionary().matches("(pca|ica|random):\\d+");
+        boolean baseline = isBaseline(c.dictionary());
         Dictionary sae = c.dictionary() == null || baseline ? null : SaeFolders.read(Path.of(c.dictionary()));
         ProbeActivations.Result acts = ProbeActivations.collect(ds, src, sae, c.aggregation(), c.maxRows());
         ProbeActivations.Rows features = acts.features();
@@ -112,6 +112,11 @@ public final class ProbeRun {
         if (c.out() != null) write(report, c, dict);
         if (c.store() != null) store(report, c, dict);
         return report;
+    }
+
+    /** A baseline spec (pca:N, ica:N, random:N) rather than an SAE folder. */
+    static boolean isBaseline(String dictionary) {
+        return dictionary != null && dictionary.matches("(pca|ica|random):\\d+");
     }
 
     static Dictionary baseline(String spec, ProbeActivations.Rows rows, long seed) {
@@ -262,9 +267,10 @@ public final class ProbeRun {
             String hook = c.hook() == null ? "precomputed" : c.hook();
             long dictId = 0;
             if (dict != null) {
-                String name = c.dictionary().contains(":") ? c.dictionary() + "@" + modelName + "/" + hook : Path.of(c.dictionary()).toAbsolutePath().normalize().getFileName().toString();
+                boolean baseline = isBaseline(c.dictionary());
+                String name = baseline ? c.dictionary() + "@" + modelName + "/" + hook : Path.of(c.dictionary()).toAbsolutePath().normalize().getFileName().toString();
                 DictionaryInfo info = DictionaryInfo.of(name, modelId, hook, dict.kind(), dict.dIn(), dict.dFeatures());
-                dictId = fs.putDictionary(c.dictionary().contains(":") ? info : info.withPath(Path.of(c.dictionary()).toAbsolutePath().toString()));
+                dictId = fs.putDictionary(baseline ? info : info.withPath(Path.of(c.dictionary()).toAbsolutePath().toString()));
             }
             String prov = JSON.createObjectNode().put("dataset", c.dataset().toString()).put("test_fraction", c.testFraction()).put("seed", c.seed()).toString();
             for (ClassResult cr : r.classes())

@@ -1,20 +1,30 @@
 // Acceptance of sparse probing on the planted synthetic setting, through the dataset path
 // (ProbeDatasets -> ProbeActivations -> ProbeSweep): the k = 1 probe finds the planted
 // monosemantic neuron; the superposed concept needs k = 2 neurons, but one feature of an SAE
-// trained (here, quickly) on the same activations.
+// trained (here, quickly) on the same activations; and the same result through ProbeRun with the
+// SAE as a SAELens folder, stored in a feature store.
 package dev.loupe.probe;
 
 import dev.loupe.sae.Sae;
+import dev.loupe.sae.io.SaeLensFormat;
 import dev.loupe.sae.train.ActivationSource;
 import dev.loupe.sae.train.SaeTrainer;
 import dev.loupe.sae.train.TrainSaeConfig;
+import dev.loupe.store.FeatureStore;
+import dev.loupe.store.ProbeResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 class ProbeAcceptanceTest {
+    @TempDir Path dir;
     static final int DOCS = 300;
     static final long SEED = 11;
     static final ProbeSweep.Config SWEEP = new ProbeSweep.Config(List.of(ProbeSweep.Selection.OPTIMAL, ProbeSweep.Selection.F_STAT),
@@ -55,10 +65,30 @@ class ProbeAcceptanceTest {
         assertTrue(featureK1.test().f1() > 0.88, "one SAE feature should carry the concept: F1 " + featureK1.test().f1());
         assertTrue(featureK1.test().f1() > neuronK1 + 0.15, "feature k=1 " + featureK1.test().f1() + " vs neuron k=1 " + neuronK1);
         // that feature's decoder direction is the superposed pair's: most of its norm on the two planted neurons
-        float[] dir = sae.direction(featureK1.units()[0]);
+        float[] direction = sae.direction(featureK1.units()[0]);
         double pair = 0, all = 0;
-        for (int j = 0; j < dir.length; j++) { all += dir[j] * dir[j]; if (j == planted.superposedNeurons()[0] || j == planted.superposedNeurons()[1]) pair += dir[j] * dir[j]; }
+        for (int j = 0; j < direction.length; j++) {
+            double sq = direction[j] * direction[j];
+            all += sq;
+            if (j == planted.superposedNeurons()[0] || j == planted.superposedNeurons()[1]) pair += sq;
+        }
         assertTrue(pair / all > 0.7, "feature direction on the planted pair: " + pair / all);
+
+        // the same through `loupe probe`'s pipeline: dataset file, SAELens folder, store
+        Path data = dir.resolve("superposed.jsonl"), saeDir = dir.resolve("sae"), db = dir.resolve("loupe.db");
+        ProbeDatasets.synthetic("synthetic-superposed", DOCS, SEED).write(data);
+        SaeLensFormat.write(sae, saeDir, null);
+        ProbeRun.Report report = ProbeRun.run(new ProbeRun.Config(data, null, null, saeDir.toString(), SWEEP.methods(), SWEEP.ks(), null,
+                1_000_000, SWEEP.testFraction(), SWEEP.seed(), null, db), new PrintWriter(new StringWriter()));
+        ProbeRun.UnitResults viaRun = report.classes().getFirst().results().get(1);
+        assertEquals("features", viaRun.kind());
+        assertEquals(featureK1.test().f1(), row(viaRun.rows(), ProbeSweep.Selection.OPTIMAL, 1).test().f1(), 1e-6);
+        try (FeatureStore store = FeatureStore.open(db)) {
+            List<ProbeResult> stored = store.probeResults("synthetic-superposed");
+            ProbeResult hit = stored.stream().filter(p -> p.unitKind() == ProbeResult.UnitKind.FEATURE && p.k() == 1 && p.method().equals("optimal")).findFirst().orElseThrow();
+            assertArrayEquals(featureK1.units(), hit.units());
+            assertEquals(saeDir.toAbsolutePath().toString(), store.dictionary(hit.dictionaryId()).path());
+        }
     }
 
     /** A standard (L1) SAE, 2x wide, trained for a few thousand small steps on the rows, cycled. */
