@@ -257,7 +257,9 @@ public final class ProbeRun {
                 series.add(Plots.Series.line(u.kind() + " " + m.name().toLowerCase(Locale.ROOT),
                         rows.stream().mapToDouble(ProbeSweep.Row::k).toArray(), rows.stream().mapToDouble(r -> r.test().f1()).toArray()));
             }
-        Plots.xy(png, "k-sparse probes for " + cr.name(), "k (units in the probe)", "test F1", series, true, false);
+        // a log k axis only pays off past 16: XChart labels only its powers of ten
+        boolean logK = series.stream().flatMapToDouble(sr -> Arrays.stream(sr.x())).max().orElse(1) > 16;
+        Plots.xy(png, "k-sparse probes for " + cr.name(), "k (units in the probe)", "test F1", series, logK, false);
     }
 
     static void store(Report r, Config c, Dictionary dict) {
