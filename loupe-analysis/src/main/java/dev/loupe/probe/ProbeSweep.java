@@ -66,7 +66,9 @@ public final class ProbeSweep {
                 List<SparseProbeSearch.Result> found = SparseProbeSearch.search(d, split.train(), cand, Math.min(maxK, cand.length), cfg.l2());
                 for (int k : ks) if (k <= found.size()) rows.add(evaluate(d, split, method, found.get(k - 1).units(), cfg.l2()));
             } else {
-                int[] ranking = UnitRanking.rank(d, split.train(), UnitRanking.Method.valueOf(method.name()), Arrays.stream(ks).max().orElse(1));
+                // k = all units needs no order, so the L1 path can stop at the largest smaller k
+                int needed = Arrays.stream(ks).filter(k -> k < d.units()).max().orElse(1);
+                int[] ranking = UnitRanking.rank(d, split.train(), UnitRanking.Method.valueOf(method.name()), needed);
                 for (int k : ks) rows.add(evaluate(d, split, method, UnitRanking.top(ranking, k), cfg.l2()));
             }
         }
@@ -78,6 +80,11 @@ public final class ProbeSweep {
      * mcc, roc_auc, pr_auc). dictionaryId 0 means the units are neurons of the hook.
      */
     public static ProbeResult toStoreRecord(Row row, String concept, long modelId, String hook, long dictionaryId) {
+        return toStoreRecord(row, concept, modelId, hook, dictionaryId, "{}");
+    }
+
+    /** As above, with a provenance JSON object (dataset, split) stored alongside. */
+    public static ProbeResult toStoreRecord(Row row, String concept, long modelId, String hook, long dictionaryId, String provenanceJson) {
         float[] w = new float[row.weights().length];
         for (int i = 0; i < w.length; i++) w[i] = (float) row.weights()[i];
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -88,7 +95,7 @@ public final class ProbeSweep {
         metrics.put("pr_auc", row.test().prAuc());
         return new ProbeResult(0, concept, modelId, hook, dictionaryId,
                 dictionaryId == 0 ? ProbeResult.UnitKind.NEURON : ProbeResult.UnitKind.FEATURE,
-                row.method().name().toLowerCase(), row.units(), w, metrics, "{}");
+                row.method().name().toLowerCase(), row.units(), w, metrics, provenanceJson);
     }
 
     private static int[] candidates(ProbeData d, int[] train, int screen) {

@@ -7,5 +7,12 @@
  * ({@link dev.loupe.probe.SparseProbeSearch}: greedy + single swaps, a local optimum), and sweep
  * the paper's k grid with held-out {@link dev.loupe.probe.Metrics} ({@link dev.loupe.probe.ProbeSweep}).
  * {@link dev.loupe.probe.SyntheticProbing} plants a monosemantic and a superposed concept for tests.
+ *
+ * <p>Datasets and the pipeline: {@link dev.loupe.probe.ProbeDataset} is the JSONL format (character
+ * spans, sequence labels or precomputed activations), {@link dev.loupe.probe.ProbeDatasets} writes
+ * the built-in concepts (Java via {@link dev.loupe.probe.JavaLexer}, stories, synthetic),
+ * {@link dev.loupe.probe.ProbeActivations} turns a dataset into labelled rows of a hook or a
+ * dictionary's codes ({@link dev.loupe.probe.TokenAlignment} maps labels to tokens), and
+ * {@link dev.loupe.probe.ProbeRun} is {@code loupe probe}: sweep, table, JSON, PNG, feature store.
  */
 package dev.loupe.probe;
