@@ -7,8 +7,8 @@ import java.util.TreeMap;
  * A {@link Gemm} decorator for benchmarks that says where training time goes: it forwards every call to
  * the wrapped backend and adds up calls and wall time, in total and per call shape
  * ("A·Bᵀ m×n×k"). Install it with {@link #install()} around the code to measure and put the
- * original back with {@link #close()}. Not thread-safe for concurrent GEMM callers (the trainers call
- * GEMM from one thread); not a profiler: time outside GEMM is the caller's total minus {@link #nanos()}.
+ * original back with {@link #close()}. Calls made concurrently from a parallel region (per-head attention)
+ * are each counted, so their times add up thread time, not wall time. Not a profiler.
  */
 public final class TimedGemm implements Gemm, AutoCloseable {
     /** Calls and nanoseconds of one call shape. */
@@ -16,7 +16,7 @@ public final class TimedGemm implements Gemm, AutoCloseable {
         long calls, nanos;
         double flops;
         public long calls() { return calls; }
-        public long nanos() { return nanos; }
+        public synchronized long nanos() { return nanos; }
         public double flops() { return flops; }
     }
 
@@ -44,20 +44,23 @@ public final class TimedGemm implements Gemm, AutoCloseable {
         long t0 = System.nanoTime();
         inner.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         long dt = System.nanoTime() - t0;
-        nanos += dt;
-        Tally e = byShape.computeIfAbsent((transA ? "Aᵀ" : "A") + "·" + (transB ? "Bᵀ" : "B") + " " + m + "×" + n + "×" + k, key -> new Tally());
-        e.calls++;
-        e.nanos += dt;
-        e.flops += 2.0 * m * n * k;
+        String shape = (transA ? "Aᵀ" : "A") + "·" + (transB ? "Bᵀ" : "B") + " " + m + "×" + n + "×" + k;
+        synchronized (this) {
+            nanos += dt;
+            Tally e = byShape.computeIfAbsent(shape, key -> new Tally());
+            e.calls++;
+            e.nanos += dt;
+            e.flops += 2.0 * m * n * k;
+        }
     }
 
     /** Total time inside GEMM since {@link #reset()}. */
-    public long nanos() { return nanos; }
+    public synchronized long nanos() { return nanos; }
 
     /** Per-shape tallies, keyed "A·Bᵀ m×n×k". */
-    public Map<String, Tally> byShape() { return byShape; }
+    public synchronized Map<String, Tally> byShape() { return new TreeMap<>(byShape); }
 
-    public void reset() {
+    public synchronized void reset() {
         nanos = 0;
         byShape.clear();
     }
