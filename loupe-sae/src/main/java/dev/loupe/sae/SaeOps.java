@@ -11,8 +11,9 @@ import java.util.function.IntConsumer;
  * the fused elementwise passes use. Shapes in the comments name the arrays as stored (row-major).
  *
  * <p>Determinism: reductions over the batch are done per fixed block of {@link #ROW_BLOCK} rows and the
- * block partials are added in block order, so every result is independent of the thread count (exact
- * resume only needs the same count, but this is stronger and costs nothing).
+ * block partials are added in block order, so the SAE's own sums do not depend on the thread count
+ * (exact resume only needs the same count; whether the GEMM backend's results do is the backend's
+ * business).
  */
 public final class SaeOps {
     /** Rows per block of the fused [n, d_sae] passes (block partials of column sums are kept per block). */
