@@ -54,7 +54,7 @@ public final class TrainThroughput {
         public String toJson() {
             return String.format(Locale.ROOT, "{\"layers\":%d,\"d_model\":%d,\"batch\":%d,\"context\":%d,\"backend\":\"%s\",\"threads\":%d,"
                             + "\"ms_per_step\":%.3f,\"forward_ms\":%.3f,\"backward_ms\":%.3f,\"optimizer_ms\":%.3f,\"gemm_ms\":%.3f,"
-                            + "\"tokens_per_s\":%.1f,\"gflops\":%.2f,\"ceiling_gflops\":%.2f,\"fraction_of_ceiling\":%.4f}",
+                            + "\"tokens_per_s\":%.1f,\"gflops\":%.4g,\"ceiling_gflops\":%.4g,\"fraction_of_ceiling\":%.4g}",
                     model.layers(), model.dModel(), opt.batch(), model.context(), backend, threads, msPerStep, forwardMs, backwardMs,
                     optimizerMs, gemmMs, tokensPerSecond(), gflops(), ceilingGflops, fractionOfCeiling());
         }

@@ -31,7 +31,7 @@ public final class SaeOps {
      * Fewest scalar operations worth handing to another thread: below it the hand-off costs more than it
      * saves (and small SAEs, e.g. the synthetic tests' 128 × 1024, stay on the calling thread).
      */
-    static final long MIN_PARALLEL_WORK = 1 << 16;
+    static final long MIN_PARALLEL_WORK = 1 << 18;
 
     /** Runs body over [0, n) in parallel chunks of at least MIN_PARALLEL_WORK / workPerIndex indices. */
     public static void forRange(int n, long workPerIndex, Parallel.IntRangeBody body) {

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * independent of the thread count).
  */
 class SaeStepAtScaleTest {
-    static final int D = 32, S = 700, N = 3 * SaeOps.ROW_BLOCK, K = 8;
+    static final int D = 32, S = 2100, N = 3 * SaeOps.ROW_BLOCK, K = 8;   // S·ROW_BLOCK > MIN_PARALLEL_WORK
     private Gemm savedGemm;
     private int savedThreads;
 

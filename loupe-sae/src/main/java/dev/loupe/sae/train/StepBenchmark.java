@@ -50,7 +50,7 @@ public final class StepBenchmark {
 
         public String toJson() {
             return String.format(Locale.ROOT, "{\"arch\":\"%s\",\"d_in\":%d,\"d_sae\":%d,\"batch\":%d,\"k\":%d,\"backend\":\"%s\",\"threads\":%d,"
-                            + "\"ms_per_step\":%.2f,\"gemm_ms_per_step\":%.2f,\"flops_per_step\":%.4g,\"gflops\":%.2f,\"ceiling_gflops\":%.2f,\"fraction_of_ceiling\":%.4f}",
+                            + "\"ms_per_step\":%.2f,\"gemm_ms_per_step\":%.2f,\"flops_per_step\":%.0f,\"gflops\":%.4g,\"ceiling_gflops\":%.4g,\"fraction_of_ceiling\":%.4g}",
                     opt.architecture(), opt.dIn(), opt.dSae(), opt.batch(), opt.architecture().equals("topk") ? opt.k() : 0, backend, threads,
                     msPerStep, gemmMs, flopsPerStep, gflops(), ceilingGflops, fractionOfCeiling());
         }
