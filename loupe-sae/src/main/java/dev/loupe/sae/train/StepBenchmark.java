@@ -66,6 +66,9 @@ public final class StepBenchmark {
         float[] x = new float[o.batch() * o.dIn()];
         for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
         GemmCeiling ceiling = new GemmCeiling();
+        // A previous run's hundreds of MB of workspaces are garbage now; collect them here rather than in
+        // a timed step (measured: a topk step after a standard run took 6x longer in GC-heavy steps).
+        System.gc();
         for (int w = 0; w < o.warmup(); w++) run.train(x, o.batch());
         double[] ms = new double[o.runs()], gemm = new double[o.runs()], ceil = new double[o.runs()];
         try (TimedGemm timed = TimedGemm.install()) {
