@@ -74,4 +74,33 @@ class BenchCommandTest {
         r = MainTest.run("bench", "forward", "--random", "12by768");
         assertEquals("2", r[0], r[2]);
     }
+
+    @Test
+    void saeJsonReportsBothArchitecturesAgainstTheCeiling() throws Exception {
+        String[] r = MainTest.run("bench", "sae", "--d-in", "16", "--d-sae", "64", "--batch", "32", "--k", "4",
+                "--warmup", "1", "--runs", "1", "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode j = new ObjectMapper().readTree(r[1].strip());
+        assertEquals(2, j.get("runs").size(), r[1]);
+        for (JsonNode run : j.get("runs"))
+            for (String k : new String[]{"ms_per_step", "gflops", "ceiling_gflops", "fraction_of_ceiling"})
+                assertTrue(run.get(k).asDouble() > 0, k + " in " + r[1]);
+        assertEquals(10.0 * 32 * 16 * 64, j.get("runs").get(0).get("flops_per_step").asDouble(), 1e-6, r[1]);
+        assertTrue(j.get("topk_over_standard_time").asDouble() > 0, r[1]);
+        r = MainTest.run("bench", "sae", "--arch", "gated");
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains("gated"), r[2]);
+    }
+
+    @Test
+    void trainLmJsonReportsThroughputAndCeiling() throws Exception {
+        String[] r = MainTest.run("bench", "train-lm", "--batch", "1", "--warmup", "1", "--runs", "1", "--steps", "1", "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode j = new ObjectMapper().readTree(r[1].strip());
+        for (String k : new String[]{"tokens_per_s", "gflops", "ceiling_gflops", "fraction_of_ceiling", "gemm_ms"})
+            assertTrue(j.get(k).asDouble() > 0, k + " in " + r[1]);
+        assertEquals(128, j.get("context").asInt());
+        r = MainTest.run("bench", "train-lm", "--threads", "0");
+        assertEquals("2", r[0], r[2]);
+    }
 }

@@ -104,7 +104,9 @@ public final class Gpt2 {
             targetCount = 0;
             return Double.NaN;
         }
-        targetCount = Layers.crossEntropyForward(a.probs, a.losses, a.logits, targets, n, v);
+        // fused with its backward: a.logits now holds dloss/dlogits (a forward with targets is for training
+        // or loss; logits(...) runs without targets and keeps the logits)
+        targetCount = Layers.crossEntropyFused(a.logits, a.losses, a.logits, targets, n, v);
         double sum = 0;
         for (int i = 0; i < n; i++) sum += a.losses[i];
         return targetCount == 0 ? Double.NaN : sum / targetCount;
@@ -119,13 +121,12 @@ public final class Gpt2 {
         dacts.zero();
         int b = bsz, t = seq, n = b * t, d = cfg.dModel(), f = cfg.dMlp(), v = cfg.vocabSize(), h = cfg.heads();
         Acts a = acts, g = dacts;
-        float[] dlogits = a.probs;   // in place, as llm.c does: the probabilities are not needed afterwards
-        Layers.crossEntropyBackward(dlogits, a.probs, targets, 1f / targetCount, n, v);
+        float[] dlogits = a.logits;   // written by the fused cross-entropy in forward
         var gemm = Kernels.gemm();
         int wte = layout.offset(P.WTE);
         gemm.sgemm(false, false, n, d, v, 1f, dlogits, 0, v, params, wte, d, 0f, g.lnf, 0, d);  // dlnf = dlogits·wte
         gemm.sgemm(true, false, v, d, n, 1f, dlogits, 0, v, a.lnf, 0, d, 1f, grads, wte, d);   // dwte += dlogitsᵀ·lnf
-        targetCount = 0;             // the probabilities are gone: a second backward needs a new forward
+        targetCount = 0;             // one backward per forward, as in training
         int last = cfg.layers() - 1;
         Layers.layernormBackward(g.res3[last], grads, layout.offset(P.LNFW), layout.offset(P.LNFB), g.lnf, a.res3[last], params, a.lnfMean, a.lnfRstd, n, d);
         for (int l = last; l >= 0; l--) {
@@ -153,7 +154,7 @@ public final class Gpt2 {
 
     /** Activations of one forward pass (llm.c ActivationTensors); per-layer arrays are [layer][N·width]. */
     private static final class Acts {
-        final float[] encoded, lnf, lnfMean, lnfRstd, logits, probs, losses;   // gradient set: no logits/probs/stats
+        final float[] encoded, lnf, lnfMean, lnfRstd, logits, losses;   // gradient set: no logits/stats
         final float[][] ln1, ln1Mean, ln1Rstd, qkv, atty, att, attproj, res2, ln2, ln2Mean, ln2Rstd, fch, fchAct, fcproj, res3;
 
         Acts(Gpt2Config c, int b, int t, boolean gradient) {
@@ -179,7 +180,6 @@ public final class Gpt2 {
             lnfMean = new float[stat];
             lnfRstd = new float[stat];
             logits = new float[gradient ? 0 : Math.multiplyExact(n, v)];
-            probs = new float[gradient ? 0 : n * v];
             losses = new float[stat];
         }
 

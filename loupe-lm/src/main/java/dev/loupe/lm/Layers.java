@@ -130,59 +130,59 @@ final class Layers {
      * out[N, D] = per head h: softmax(q·kᵀ/√Dh, causal)·v, heads concatenated (h·Dh + d);
      * qkv[N, 3D] holds q | k | v blocks; att[B, H, T, T] keeps the pattern (0 above the diagonal).
      * Per (batch, head) the scores and the weighted sum are two GEMMs on strided views of qkv
-     * (computing the masked half too is cheaper than scalar loops); the softmax rows run in parallel.
+     * (computing the masked half too is cheaper than scalar loops). The (batch, head) pairs run in
+     * parallel, each doing its GEMMs, softmax and weighted sum on one thread: the GEMMs are tiny
+     * (T × T × Dh), and inside a parallel region {@link Kernels#gemm()} runs them single-threaded
+     * instead of waking a BLAS thread pool 2·B·H times per pass.
      */
     static void attentionForward(float[] out, float[] att, float[] qkv, int bsz, int t, int d, int h) {
         int dh = d / h, d3 = 3 * d;
         float scale = (float) (1.0 / Math.sqrt(dh));
         var gemm = Kernels.gemm();
-        for (int bh = 0; bh < bsz * h; bh++) {   // scores[T, T] = scale · q[T, Dh] · k[T, Dh]ᵀ
-            int q0 = (bh / h) * t * d3 + (bh % h) * dh;
-            gemm.sgemm(false, true, t, t, dh, scale, qkv, q0, d3, qkv, q0 + d, d3, 0f, att, bh * t * t, t);
-        }
-        Ops.forRows(bsz * h * t, row -> {
-            int t1 = row % t, ao = row * t;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int t2 = 0; t2 <= t1; t2++) max = Math.max(max, att[ao + t2]);
-            float inv = (float) (1.0 / ExpKernel.BEST.expShiftSum(att, att, ao, t1 + 1, max));
-            for (int t2 = 0; t2 <= t1; t2++) att[ao + t2] *= inv;
-            java.util.Arrays.fill(att, ao + t1 + 1, ao + t, 0f);
+        Ops.forRows(bsz * h, bh -> {
+            int b = bh / h, head = bh % h, a0 = bh * t * t;
+            int q0 = b * t * d3 + head * dh;
+            // scores[T, T] = scale · q[T, Dh] · k[T, Dh]ᵀ
+            gemm.sgemm(false, true, t, t, dh, scale, qkv, q0, d3, qkv, q0 + d, d3, 0f, att, a0, t);
+            for (int t1 = 0; t1 < t; t1++) {
+                int ao = a0 + t1 * t;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int t2 = 0; t2 <= t1; t2++) max = Math.max(max, att[ao + t2]);
+                float inv = (float) (1.0 / ExpKernel.BEST.expShiftSum(att, att, ao, t1 + 1, max));
+                for (int t2 = 0; t2 <= t1; t2++) att[ao + t2] *= inv;
+                java.util.Arrays.fill(att, ao + t1 + 1, ao + t, 0f);
+            }
+            // out[T, Dh] = pattern[T, T] · v[T, Dh]
+            gemm.sgemm(false, false, t, dh, t, 1f, att, a0, t, qkv, q0 + 2 * d, d3, 0f, out, b * t * d + head * dh, d);
         });
-        for (int bh = 0; bh < bsz * h; bh++) {   // out[T, Dh] = pattern[T, T] · v[T, Dh]
-            int b = bh / h, head = bh % h;
-            gemm.sgemm(false, false, t, dh, t, 1f, att, bh * t * t, t, qkv, b * t * d3 + 2 * d + head * dh, d3,
-                    0f, out, b * t * d + head * dh, d);
-        }
     }
 
     /**
      * dqkv[N, 3D] += gradient of attentionForward given dout[N, D] and the saved pattern;
-     * datt[B, H, T, T] is scratch (first d(pattern), then d(scores)).
+     * datt[B, H, T, T] is scratch (first d(pattern), then d(scores)). Parallel over (batch, head) as
+     * the forward; each pair writes only its own q, k, v columns of dqkv.
      */
     static void attentionBackward(float[] dqkv, float[] datt, float[] dout, float[] qkv, float[] att,
                                   int bsz, int t, int d, int h) {
         int dh = d / h, d3 = 3 * d;
         float scale = (float) (1.0 / Math.sqrt(dh));
         var gemm = Kernels.gemm();
-        for (int bh = 0; bh < bsz * h; bh++) {
+        Ops.forRows(bsz * h, bh -> {
             int b = bh / h, head = bh % h, a0 = bh * t * t;
-            int v0 = b * t * d3 + 2 * d + head * dh, o0 = b * t * d + head * dh;
+            int q0 = b * t * d3 + head * dh, v0 = q0 + 2 * d, o0 = b * t * d + head * dh;
             gemm.sgemm(false, true, t, t, dh, 1f, dout, o0, d, qkv, v0, d3, 0f, datt, a0, t);   // dpattern = dout·vᵀ
             gemm.sgemm(true, false, t, dh, t, 1f, att, a0, t, dout, o0, d, 1f, dqkv, v0, d3);   // dv += patternᵀ·dout
-        }
-        Ops.forRows(bsz * h * t, row -> {   // softmax backward: dscores = p ⊙ (dp − Σ p·dp); 0 where masked
-            int t1 = row % t, ao = row * t;
-            double dot = 0;
-            for (int t2 = 0; t2 <= t1; t2++) dot += att[ao + t2] * datt[ao + t2];
-            float fdot = (float) dot;
-            for (int t2 = 0; t2 <= t1; t2++) datt[ao + t2] = att[ao + t2] * (datt[ao + t2] - fdot);
-            java.util.Arrays.fill(datt, ao + t1 + 1, ao + t, 0f);
-        });
-        for (int bh = 0; bh < bsz * h; bh++) {
-            int q0 = (bh / h) * t * d3 + (bh % h) * dh, a0 = bh * t * t;
+            for (int t1 = 0; t1 < t; t1++) {   // softmax backward: dscores = p ⊙ (dp − Σ p·dp); 0 where masked
+                int ao = a0 + t1 * t;
+                double dot = 0;
+                for (int t2 = 0; t2 <= t1; t2++) dot += att[ao + t2] * datt[ao + t2];
+                float fdot = (float) dot;
+                for (int t2 = 0; t2 <= t1; t2++) datt[ao + t2] = att[ao + t2] * (datt[ao + t2] - fdot);
+                java.util.Arrays.fill(datt, ao + t1 + 1, ao + t, 0f);
+            }
             gemm.sgemm(false, false, t, dh, t, scale, datt, a0, t, qkv, q0 + d, d3, 1f, dqkv, q0, d3);  // dq += scale·ds·k
             gemm.sgemm(true, false, t, dh, t, scale, datt, a0, t, qkv, q0, d3, 1f, dqkv, q0 + d, d3);   // dk += scale·dsᵀ·q
-        }
+        });
     }
 
     // ---------------------------------------------------------------- MLP nonlinearity
@@ -232,35 +232,27 @@ final class Layers {
     // ---------------------------------------------------------------- softmax + cross-entropy
 
     /**
-     * probs[N, V] = softmax(logits); losses[i] = logsumexp(logits[i]) − logits[i, target[i]] (0 where
-     * target &lt; 0, i.e. no next token). Returns the number of rows with a target.
+     * Forward and backward of the mean cross-entropy in one pass over the logits (llm.c's fused
+     * classifier): losses[i] = logsumexp(logits[i]) − logits[i, target[i]] (0 where target &lt; 0, i.e. no
+     * next token), and dlogits[i] = (softmax(logits[i]) − onehot(target[i])) / count for rows with a
+     * target, 0 otherwise, where count is the number of rows with a target (returned). dlogits may be the logits array itself. Saves writing the probabilities
+     * and reading them back in the backward pass: 2 · N · V floats of memory traffic per step.
      */
-    static int crossEntropyForward(float[] probs, float[] losses, float[] logits, int[] targets, int n, int v) {
-        Ops.forRows(n, i -> {
-            int o = i * v;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < v; j++) max = Math.max(max, logits[o + j]);
-            double sum = ExpKernel.BEST.expShiftSum(logits, probs, o, v, max);
-            float inv = (float) (1.0 / sum);
-            for (int j = 0; j < v; j++) probs[o + j] *= inv;
-            int tgt = targets[i];
-            losses[i] = tgt < 0 ? 0f : (float) (Math.log(sum) + max - logits[o + tgt]);
-        });
+    static int crossEntropyFused(float[] dlogits, float[] losses, float[] logits, int[] targets, int n, int v) {
         int count = 0;
         for (int i = 0; i < n; i++) if (targets[i] >= 0) count++;
-        return count;
-    }
-
-    /** dlogits[i] = (probs[i] − onehot(target[i])) · dloss for rows with a target, 0 otherwise. */
-    static void crossEntropyBackward(float[] dlogits, float[] probs, int[] targets, float dloss, int n, int v) {
+        float dloss = count == 0 ? 0f : 1f / count;
         Ops.forRows(n, i -> {
             int o = i * v, tgt = targets[i];
-            if (tgt < 0) {
-                java.util.Arrays.fill(dlogits, o, o + v, 0f);
-                return;
-            }
-            for (int j = 0; j < v; j++) dlogits[o + j] = probs[o + j] * dloss;
-            dlogits[o + tgt] -= dloss;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < v; j++) max = Math.max(max, logits[o + j]);
+            float target = tgt < 0 ? 0f : logits[o + tgt];
+            double sum = ExpKernel.BEST.expShiftSum(logits, dlogits, o, v, max);
+            losses[i] = tgt < 0 ? 0f : (float) (Math.log(sum) + max - target);
+            float scale = tgt < 0 ? 0f : (float) (1.0 / sum) * dloss;
+            for (int j = 0; j < v; j++) dlogits[o + j] *= scale;
+            if (tgt >= 0) dlogits[o + tgt] -= dloss;
         });
+        return count;
     }
 }

@@ -1,85 +1,125 @@
 package dev.loupe.lm;
 
+import dev.loupe.tensor.GemmCeiling;
+import dev.loupe.tensor.Kernels;
+import dev.loupe.tensor.TimedGemm;
+import dev.loupe.util.ConfigException;
 import dev.loupe.util.Rng;
 
-import dev.loupe.tensor.Kernels;
-
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Random;
+import java.util.Map;
 
 /**
- * Measures training throughput of a model shape (default: loupe-1l: 1 layer, d_model 128, d_mlp 512,
- * 4 heads, context 128, vocab 4096, ReLU, batch 16) on random tokens, with the GEMM ceiling of the
- * same run (square sgemm, n = 1024) so the result can be read as a fraction of it. Prints tokens/s,
- * achieved GFLOP/s ({@link Gpt2Config#trainingFlops}), the forward / backward / optimizer split, the
- * share of time inside GEMM, and the wall time 20M tokens would take. A measurement tool, not a test:
- * <pre>java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
- *     -cp loupe-cli/target/loupe.jar dev.loupe.lm.TrainThroughput [layers] [batch] [steps]</pre>
+ * Training throughput of a GPT-2 shape (default: loupe-1l: 1 layer, d_model 128, d_mlp 512, 4 heads,
+ * context 128, vocab 4096, ReLU, batch 16) on random tokens: what one {@link LmTrainer} step does
+ * (forward, backward, gradient norm, AdamW), in tokens/s and GFLOP/s ({@link Gpt2Config#trainingFlops})
+ * as a fraction of the OpenBLAS ceiling ({@link GemmCeiling}) measured between the timed runs.
+ *
+ * <p>Method: warm-up steps, then {@code runs} rounds of one ceiling measurement followed by
+ * {@code stepsPerRun} timed steps; the median round is reported with the median ceiling, and the
+ * forward / backward / optimizer split and the time inside each GEMM shape of that round. A
+ * measurement tool, not a test; CLI: {@code loupe bench train-lm}.
  */
 public final class TrainThroughput {
+    public record Options(int layers, int batch, int warmup, int runs, int stepsPerRun) {
+        public Options {
+            if (layers < 1 || batch < 1) throw new ConfigException("--layers and --batch must be >= 1");
+            if (warmup < 0 || runs < 1 || stepsPerRun < 1) throw new ConfigException("--warmup must be >= 0, --runs and --steps >= 1");
+        }
+    }
+
+    /** Per-step times of the median round (ms); {@code gemmByShape} maps "A·Bᵀ m×n×k" to ms per step. */
+    public record Result(Options opt, Gpt2Config model, String backend, int threads, double msPerStep,
+                         double forwardMs, double backwardMs, double optimizerMs, double gemmMs,
+                         Map<String, Double> gemmByShape, double flopsPerStep, double ceilingGflops) {
+        public double tokensPerSecond() { return (double) opt.batch() * model.context() / msPerStep * 1e3; }
+        public double gflops() { return flopsPerStep / msPerStep / 1e6; }
+        public double fractionOfCeiling() { return gflops() / ceilingGflops; }
+
+        public String toText() {
+            StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                    "backend %s, threads %d; ceiling = OpenBLAS sgemm 2048³ in this run: %.1f GFLOP/s%n"
+                            + "%d layer(s), d_model %d, batch %d×%d: %.0f tokens/s, %.1f GFLOP/s = %.1f%% of ceiling%n"
+                            + "per step %.1f ms: forward %.1f, backward %.1f, optimizer %.1f; GEMM %.1f ms (%.0f%%)%n",
+                    backend, threads, ceilingGflops, model.layers(), model.dModel(), opt.batch(), model.context(),
+                    tokensPerSecond(), gflops(), 100 * fractionOfCeiling(), msPerStep, forwardMs, backwardMs, optimizerMs,
+                    gemmMs, 100 * gemmMs / msPerStep));
+            gemmByShape.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
+                    .forEach(e -> s.append(String.format(Locale.ROOT, "  gemm %-26s %6.2f ms/step%n", e.getKey(), e.getValue())));
+            return s.toString().stripTrailing();
+        }
+
+        public String toJson() {
+            return String.format(Locale.ROOT, "{\"layers\":%d,\"d_model\":%d,\"batch\":%d,\"context\":%d,\"backend\":\"%s\",\"threads\":%d,"
+                            + "\"ms_per_step\":%.3f,\"forward_ms\":%.3f,\"backward_ms\":%.3f,\"optimizer_ms\":%.3f,\"gemm_ms\":%.3f,"
+                            + "\"tokens_per_s\":%.1f,\"gflops\":%.4g,\"ceiling_gflops\":%.4g,\"fraction_of_ceiling\":%.4g}",
+                    model.layers(), model.dModel(), opt.batch(), model.context(), backend, threads, msPerStep, forwardMs, backwardMs,
+                    optimizerMs, gemmMs, tokensPerSecond(), gflops(), ceilingGflops, fractionOfCeiling());
+        }
+    }
+
     private TrainThroughput() {}
 
-    public static void main(String[] args) {
-        int layers = args.length > 0 ? Integer.parseInt(args[0]) : 1;
-        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 16;
-        int steps = args.length > 2 ? Integer.parseInt(args[2]) : 30;
-        var inner = Kernels.gemm();
-        var r = new Random(1);
-        int s = 1024;
-        float[] a = new float[s * s], b = new float[s * s], c = new float[s * s];
-        for (int i = 0; i < a.length; i++) { a[i] = r.nextFloat(); b[i] = r.nextFloat(); }
-        for (int i = 0; i < 3; i++) inner.sgemm(false, false, s, s, s, 1f, a, 0, s, b, 0, s, 0f, c, 0, s);
-        long c0 = System.nanoTime();
-        for (int i = 0; i < 10; i++) inner.sgemm(false, false, s, s, s, 1f, a, 0, s, b, 0, s, 0f, c, 0, s);
-        double ceiling = 2.0 * s * s * s * 10 / ((System.nanoTime() - c0) / 1e9) / 1e9;
+    /** The loupe-1l shape with the given layer count. */
+    public static Gpt2Config loupe1lShape(int layers) {
+        return new Gpt2Config(4096, 128, layers, 128, 4, 512, Gpt2Config.Activation.RELU, 1e-5f);
+    }
 
-        long[] gemmNs = new long[1];
-        var byShape = new java.util.TreeMap<String, long[]>();   // "op(A)·op(B) m×n×k" → {calls, ns}
-        Kernels.setGemm(new dev.loupe.tensor.Gemm() {   // times every GEMM call of the trainer
-            @Override public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] x, int xo, int ldx,
-                                        float[] y, int yo, int ldy, float beta, float[] z, int zo, int ldz) {
-                long t = System.nanoTime();
-                inner.sgemm(ta, tb, m, n, k, alpha, x, xo, ldx, y, yo, ldy, beta, z, zo, ldz);
-                long dt = System.nanoTime() - t;
-                gemmNs[0] += dt;
-                long[] e = byShape.computeIfAbsent((ta ? "Aᵀ" : "A") + "·" + (tb ? "Bᵀ" : "B") + " " + m + "×" + n + "×" + k, key -> new long[2]);
-                e[0]++;
-                e[1] += dt;
-            }
-            @Override public String name() { return inner.name(); }
-        });
-        var cfg = new Gpt2Config(4096, 128, layers, 128, 4, 512, Gpt2Config.Activation.RELU, 1e-5f);
-        int t = cfg.context();
+    public static Result run(Options o) {
+        Gpt2Config cfg = loupe1lShape(o.layers());
+        int t = cfg.context(), b = o.batch();
         Gpt2 model = new Gpt2(cfg);
         model.initialize(new Rng(1));
         AdamW adam = new AdamW(model.layout());
-        int[] in = new int[batch * t], tg = new int[batch * t];
-        for (int i = 0; i < in.length; i++) { in[i] = r.nextInt(4096); tg[i] = r.nextInt(4096); }
-        int warm = 10;
-        double fwd = 0, bwd = 0, opt = 0;
-        for (int it = 0; it < warm + steps; it++) {
-            if (it == warm) { gemmNs[0] = 0; byShape.clear(); }
-            long t0 = System.nanoTime();
-            model.forward(in, tg, batch, t);
-            long t1 = System.nanoTime();
-            model.backward();
-            long t2 = System.nanoTime();
-            AdamW.globalNorm(model.grads());
-            adam.step(model.params(), model.grads(), 1f, 1e-3, 0.9, 0.95, 1e-8, 0.1, it + 1);
-            long t3 = System.nanoTime();
-            if (it >= warm) { fwd += (t1 - t0) / 1e9; bwd += (t2 - t1) / 1e9; opt += (t3 - t2) / 1e9; }
+        Rng rng = new Rng(2);
+        int[] in = new int[b * t], tg = new int[b * t];
+        for (int i = 0; i < in.length; i++) { in[i] = (int) rng.nextLong(cfg.vocabSize()); tg[i] = (int) rng.nextLong(cfg.vocabSize()); }
+        GemmCeiling ceiling = new GemmCeiling();
+        long[] step = {0};
+        double[] split = new double[3];
+        for (int i = 0; i < o.warmup(); i++) step(model, adam, in, tg, b, t, ++step[0], split);
+        int runs = o.runs();
+        double[] ceil = new double[runs], total = new double[runs], gemm = new double[runs];
+        double[][] parts = new double[runs][3];
+        java.util.List<Map<String, Double>> shapes = new java.util.ArrayList<>();
+        try (TimedGemm timed = TimedGemm.install()) {
+            for (int r = 0; r < runs; r++) {
+                ceil[r] = ceiling.measure();
+                timed.reset();
+                Arrays.fill(split, 0);
+                for (int i = 0; i < o.stepsPerRun(); i++) step(model, adam, in, tg, b, t, ++step[0], split);
+                for (int p = 0; p < 3; p++) parts[r][p] = split[p] / o.stepsPerRun();
+                total[r] = (split[0] + split[1] + split[2]) / o.stepsPerRun();
+                gemm[r] = timed.nanos() / 1e6 / o.stepsPerRun();
+                Map<String, Double> byShape = new LinkedHashMap<>();
+                timed.byShape().forEach((k, v) -> byShape.put(k, v.nanos() / 1e6 / o.stepsPerRun()));
+                shapes.add(byShape);
+            }
         }
-        double total = fwd + bwd + opt, tokS = (double) batch * t * steps / total;
-        double gflops = cfg.trainingFlops(batch, t) * steps / total / 1e9;
-        System.out.printf(Locale.ROOT, "backend %s, threads %d; ceiling (sgemm 1024³) %.1f GFLOP/s%n", inner.name(), Kernels.threads(), ceiling);
-        System.out.printf(Locale.ROOT, "%d layer(s), batch %d×%d: %.0f tokens/s, %.1f GFLOP/s = %.0f%% of ceiling; per step: forward %.1f ms, backward %.1f ms, optimizer %.1f ms; %.0f%% of the time in GEMM%n",
-                layers, batch, t, tokS, gflops, 100 * gflops / ceiling, 1e3 * fwd / steps, 1e3 * bwd / steps, 1e3 * opt / steps, 100 * gemmNs[0] / 1e9 / total);
-        byShape.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1])).forEach(e -> {
-            String[] mnk = e.getKey().substring(e.getKey().indexOf(' ') + 1).split("×");
-            double flop = 2.0 * Long.parseLong(mnk[0]) * Long.parseLong(mnk[1]) * Long.parseLong(mnk[2]) * e.getValue()[0];
-            System.out.printf(Locale.ROOT, "  gemm %-22s %5d calls/step %7.1f ms/step %6.1f GFLOP/s%n", e.getKey(),
-                    e.getValue()[0] / steps, 1e3 * e.getValue()[1] / 1e9 / steps, flop / e.getValue()[1]);
-        });
-        System.out.printf(Locale.ROOT, "20M training tokens would take %.1f min (plus held-out evaluation)%n", 20e6 / tokS / 60);
+        Integer[] order = new Integer[runs];
+        for (int i = 0; i < runs; i++) order[i] = i;
+        Arrays.sort(order, (x, y) -> Double.compare(total[x], total[y]));
+        int m = order[runs / 2];
+        double[] c = ceil.clone();
+        Arrays.sort(c);
+        return new Result(o, cfg, Kernels.gemm().name(), Kernels.threads(), total[m], parts[m][0], parts[m][1], parts[m][2],
+                gemm[m], shapes.get(m), cfg.trainingFlops(b, t), c[runs / 2]);
+    }
+
+    /** One trainer step (as {@link LmTrainer#run}, without data sampling); adds forward/backward/optimizer ms into split. */
+    private static void step(Gpt2 model, AdamW adam, int[] in, int[] tg, int b, int t, long stepNo, double[] split) {
+        long t0 = System.nanoTime();
+        model.forward(in, tg, b, t);
+        long t1 = System.nanoTime();
+        model.backward();
+        long t2 = System.nanoTime();
+        AdamW.globalNorm(model.grads());
+        adam.step(model.params(), model.grads(), 1f, 1e-3, 0.9, 0.95, 1e-8, 0.1, stepNo);
+        long t3 = System.nanoTime();
+        split[0] += (t1 - t0) / 1e6;
+        split[1] += (t2 - t1) / 1e6;
+        split[2] += (t3 - t2) / 1e6;
     }
 }

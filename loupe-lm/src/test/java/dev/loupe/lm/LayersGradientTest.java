@@ -157,21 +157,22 @@ class LayersGradientTest {
     @Test void crossEntropy() {
         var r = new Random(8);
         int n = 4, v = 6;
-        float[] logits = randn(r, n * v, 2f), probs = new float[n * v], losses = new float[n];
+        float[] logits = randn(r, n * v, 2f), losses = new float[n], scratch = new float[n * v];
         int[] targets = {3, -1, 0, 5};
         DoubleSupplier loss = () -> {
-            int count = Layers.crossEntropyForward(probs, losses, logits, targets, n, v);
+            int count = Layers.crossEntropyFused(scratch, losses, logits, targets, n, v);
+            assertEquals(3, count);
             double s = 0;
             for (float l : losses) s += l;
             return s / count;
         };
-        loss.getAsDouble();
         float[] dlogits = new float[n * v];
-        Layers.crossEntropyBackward(dlogits, probs, targets, 1f / 3, n, v);
+        Layers.crossEntropyFused(dlogits, losses, logits, targets, n, v);
         check("softmax cross-entropy", logits, dlogits, loss);
-        float[] two = {0f, (float) Math.log(3)}, p2 = new float[2], l2 = new float[1];   // hand case: probs 1/4, 3/4
-        Layers.crossEntropyForward(p2, l2, two, new int[]{0}, 1, 2);
-        assertEquals(0.25f, p2[0], 1e-7);
+        float[] two = {0f, (float) Math.log(3)}, l2 = new float[1];   // hand case: probs 1/4, 3/4, target 0
+        Layers.crossEntropyFused(two, l2, two, new int[]{0}, 1, 2);   // in place, as Gpt2 calls it
+        assertEquals(-0.75f, two[0], 1e-7);
+        assertEquals(0.75f, two[1], 1e-7);
         assertEquals(Math.log(4), l2[0], 1e-6);
     }
 }

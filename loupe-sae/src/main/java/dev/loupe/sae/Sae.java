@@ -25,13 +25,14 @@ public abstract class Sae implements Dictionary {
     private final List<Param> params = new ArrayList<>();
     private final Map<String, Param> byName = new LinkedHashMap<>();
 
-    private final float[][] work = new float[2][];
+    private final float[][] work = new float[6][];
 
     protected Sae(SaeConfig cfg) { this.cfg = cfg; }
 
     /**
      * Reusable step workspace slot (contents undefined): steps at d_sae × batch allocate hundreds of MB per
-     * array, so the [n, d_sae] buffers are kept between steps. Not thread-safe, like {@link #step}.
+     * array, so the [n, d_sae] buffers (and the smaller per-step arrays) are kept between steps. Slots 0–5;
+     * not thread-safe, like {@link #step}.
      */
     protected final float[] work(int slot, int size) {
         if (work[slot] == null || work[slot].length != size) work[slot] = new float[size];

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * Row-compressed sparse feature activations (CSR: row b owns entries [rowPtr[b], rowPtr[b+1])) and the
  * sparse decoder kernels that make topk/batchtopk cheap: decoding and its backward touch only the active
- * decoder rows, k·d_in work per row instead of d_sae·d_in.
+ * decoder rows, k·d_in work per row instead of d_sae·d_in. Every kernel is parallel (over rows, or over
+ * features for the scatters into gradient rows) and gives the same values for any thread count.
  */
 public final class SparseCodes {
     final int n;
@@ -35,6 +36,9 @@ public final class SparseCodes {
 
     public int nnz() { return size; }
 
+    /** Mean entries per row (at least 1): the per-row work estimate of the parallel kernels. */
+    private int k() { return Math.max(1, size / Math.max(1, n)); }
+
     /** Dense [n, dSae] copy. */
     public float[] toDense(int dSae) {
         float[] out = new float[n * dSae];
@@ -42,42 +46,54 @@ public final class SparseCodes {
         return out;
     }
 
-    /** out[n, d] += Σ_p val_p · wDec[idx_p] per row. */
-    void decodeInto(float[] wDec, int d, float[] out) {
+    /**
+     * The training selection of topk and AuxK: per row of pre [n, s], the k largest entries among the
+     * {@code allowed} features (null = all; ties keep the lower index), in ascending feature order, keeping
+     * only positive values (ReLU). Rows are selected in parallel into fixed k-wide slots, then packed.
+     */
+    static SparseCodes topKRows(float[] pre, int n, int s, int k, boolean[] allowed) {
+        int[] slotIdx = new int[n * k], count = new int[n];
+        SaeOps.forRange(n, s, (b0, b1) -> {
+            int[] top = new int[k];
+            for (int b = b0; b < b1; b++) {
+                int m = topK(pre, b * s, s, k, allowed, top);
+                Arrays.sort(top, 0, m);
+                int c = 0;
+                for (int t = 0; t < m; t++) if (pre[b * s + top[t]] > 0) slotIdx[b * k + c++] = top[t];
+                count[b] = c;
+            }
+        });
+        SparseCodes sc = new SparseCodes(n, n * k);
         for (int b = 0; b < n; b++) {
+            for (int t = 0; t < count[b]; t++) sc.add(slotIdx[b * k + t], pre[b * s + slotIdx[b * k + t]]);
+            sc.endRow(b);
+        }
+        return sc;
+    }
+
+    /** out[n, d] += Σ_p val_p · wDec[idx_p] per row (parallel over rows). */
+    void decodeInto(float[] wDec, int d, float[] out) {
+        SaeOps.forRows(n, (long) k() * d, b -> {
             int o = b * d;
             for (int p = rowPtr[b]; p < rowPtr[b + 1]; p++) {
                 float v = val[p];
                 int w = idx[p] * d;
                 for (int j = 0; j < d; j++) out[o + j] += v * wDec[w + j];
             }
-        }
+        });
     }
 
     /**
      * Backward of {@link #decodeInto}: returns dval (∂L/∂val_p = dOut_b · wDec[idx_p]) and adds
-     * val_p · dOut_b into gWdec[idx_p].
+     * val_p · dOut_b into gWdec[idx_p] — only the active decoder rows are touched.
      */
     float[] decodeBackward(float[] wDec, int d, float[] dOut, float[] gWdec) {
         float[] dval = new float[size];
-        for (int b = 0; b < n; b++) {
+        SaeOps.forRows(n, (long) k() * d, b -> {
             int o = b * d;
-            for (int p = rowPtr[b]; p < rowPtr[b + 1]; p++) {
-                int w = idx[p] * d;
-                float v = val[p];
-                float d0 = 0, d1 = 0, d2 = 0, d3 = 0;   // four accumulators: independent FMA chains
-                int j = 0;
-                for (; j + 3 < d; j += 4) {
-                    d0 += dOut[o + j] * wDec[w + j];
-                    d1 += dOut[o + j + 1] * wDec[w + j + 1];
-                    d2 += dOut[o + j + 2] * wDec[w + j + 2];
-                    d3 += dOut[o + j + 3] * wDec[w + j + 3];
-                }
-                for (; j < d; j++) d0 += dOut[o + j] * wDec[w + j];
-                for (j = 0; j < d; j++) gWdec[w + j] += v * dOut[o + j];
-                dval[p] = (d0 + d1) + (d2 + d3);
-            }
-        }
+            for (int p = rowPtr[b]; p < rowPtr[b + 1]; p++) dval[p] = (float) SaeOps.rowDot(dOut, o, wDec, idx[p] * d, d);
+        });
+        scatterRows(val, dOut, d, gWdec, null);
         return dval;
     }
 
@@ -86,16 +102,38 @@ public final class SparseCodes {
      * gbEnc[idx], and into gWencT [d_sae, d_in] (the transposed encoder gradient, row scatter) xc_b·dpre.
      */
     void encoderBackward(float[] dpre, float[] xc, int d, float[] gbEnc, float[] gWencT) {
+        scatterRows(dpre, xc, d, gWencT, gbEnc);
+    }
+
+    /**
+     * g[idx_p] += coef_p · rows_b for every entry p (of row b), and bias[idx_p] += coef_p when bias is
+     * given. Parallel over features: the entries are grouped by feature (a counting sort that keeps row
+     * order), so every feature's sum runs over rows in ascending order on one thread, as the serial loop
+     * would, and no two threads write the same row of g.
+     */
+    private void scatterRows(float[] coef, float[] rows, int d, float[] g, float[] bias) {
+        int features = g.length / d;
+        int[] start = new int[features + 1];
+        for (int p = 0; p < size; p++) start[idx[p] + 1]++;
+        for (int i = 0; i < features; i++) start[i + 1] += start[i];
+        int[] next = Arrays.copyOf(start, features), order = new int[size], rowOf = new int[size];
         for (int b = 0; b < n; b++) {
-            int o = b * d;
             for (int p = rowPtr[b]; p < rowPtr[b + 1]; p++) {
-                float g = dpre[p];
-                if (g == 0f) continue;
-                gbEnc[idx[p]] += g;
-                int w = idx[p] * d;
-                for (int j = 0; j < d; j++) gWencT[w + j] += g * xc[o + j];
+                int q = next[idx[p]]++;
+                order[q] = p;
+                rowOf[q] = b;
             }
         }
+        SaeOps.forRows(features, (long) Math.max(1, size / features) * d, i -> {
+            int w = i * d;
+            for (int q = start[i]; q < start[i + 1]; q++) {
+                float c = coef[order[q]];
+                if (c == 0f) continue;
+                if (bias != null) bias[i] += c;
+                int o = rowOf[q] * d;
+                for (int j = 0; j < d; j++) g[w + j] += c * rows[o + j];
+            }
+        });
     }
 
     /**
@@ -105,16 +143,19 @@ public final class SparseCodes {
     static int topK(float[] a, int off, int len, int k, boolean[] allowed, int[] outIdx) {
         int[] heap = outIdx;   // heap of indices ordered by value (min at the root)
         int size = 0;
+        float min = Float.NEGATIVE_INFINITY;   // value at the root once the heap is full: most entries stop here
         for (int i = 0; i < len; i++) {
-            if (allowed != null && !allowed[i]) continue;
             float v = a[off + i];
+            if (size == k && !(v > min)) continue;
+            if (allowed != null && !allowed[i]) continue;
             if (size < k) {
                 heap[size] = i;
                 siftUp(a, off, heap, size++);
-            } else if (v > a[off + heap[0]]) {
+            } else {
                 heap[0] = i;
                 siftDown(a, off, heap, size);
             }
+            if (size == k) min = a[off + heap[0]];
         }
         return size;
     }
@@ -145,14 +186,18 @@ public final class SparseCodes {
         }
     }
 
-    /** gWenc [d, s] += gWencT [s, d]ᵀ. */
-    static void addTransposed(float[] gWencT, int s, int d, float[] gWenc) {
-        for (int i = 0; i < s; i++) {
-            int o = i * d;
-            for (int j = 0; j < d; j++) {
-                float g = gWencT[o + j];
-                if (g != 0f) gWenc[j * s + i] += g;
+    /** dst [d, s] = src [s, d]ᵀ, in parallel 64 × 64 tiles (both sides stay in cache). */
+    static void transpose(float[] src, int s, int d, float[] dst) {
+        int tile = 64;
+        SaeOps.forRows((s + tile - 1) / tile, (long) tile * d, ib -> {
+            int i0 = ib * tile, i1 = Math.min(s, i0 + tile);
+            for (int j0 = 0; j0 < d; j0 += tile) {
+                int j1 = Math.min(d, j0 + tile);
+                for (int j = j0; j < j1; j++) {
+                    int o = j * s;
+                    for (int i = i0; i < i1; i++) dst[o + i] = src[i * d + j];
+                }
             }
-        }
+        });
     }
 }

@@ -68,52 +68,78 @@ public final class StandardSae extends Sae {
         return f;
     }
 
+    /**
+     * Forward and backward in five GEMMs (encoder, decoder, W_dec gradient, dx̂·W_decᵀ, W_enc gradient) plus
+     * two fused parallel passes over the [n, d_sae] codes: after the encoder GEMM (bias, ReLU, per-feature
+     * Σ_b f and L0 counts) and after dx̂·W_decᵀ (ReLU mask, L1 term, Σ_b for b_enc). The [n, d_sae] and
+     * [n, d_in] arrays are workspace slots reused across steps.
+     */
     @Override
     public StepResult step(float[] x, int n, StepCoefficients c, boolean[] dead, float[][] grads, boolean[] fired) {
-        int d = cfg.dIn(), s = cfg.dSae();
+        int d = cfg.dIn(), s = cfg.dSae(), blocks = SaeOps.rowBlocks(n);
         float lambda = (float) c.sparsity();
-        float[] xc = SaeOps.center(x, n, d, bDec);                       // [n, d]
+        float[] xc = SaeOps.centerInto(x, n, d, bDec, work(2, n * d));   // [n, d]
         float[] f = work(0, n * s);                                       // pre-activations, then f = ReLU(pre)
         if (wEnc != null) SaeOps.mm(false, false, n, s, d, xc, wEnc, 0f, f);
         else SaeOps.mm(false, true, n, s, d, xc, wDec, 0f, f);
         float[] norms = SaeOps.rowNorms(wDec, s, d);
-        double[] fSum = new double[s];
-        long active = 0;
-        double l1 = 0;
-        for (int b = 0; b < n; b++) {                                     // one fused pass: bias, ReLU, L1, firing
-            int o = b * s;
-            for (int i = 0; i < s; i++) {
-                float v = f[o + i] + bEnc[i];
-                if (v > 0) { f[o + i] = v; active++; fired[i] = true; fSum[i] += v; l1 += (double) v * norms[i]; }
-                else f[o + i] = 0f;
+        float[] part = work(3, blocks * s);                               // per-block column partials [blocks, s]
+        long[] activePart = new long[blocks];
+        SaeOps.forRowBlocks(n, s, (blk, r0, r1) -> {                         // bias, ReLU, Σ_b f, L0
+            int po = blk * s;
+            java.util.Arrays.fill(part, po, po + s, 0f);
+            long active = 0;
+            for (int b = r0; b < r1; b++) {
+                int o = b * s;
+                for (int i = 0; i < s; i++) {
+                    float v = Math.max(f[o + i] + bEnc[i], 0f);
+                    f[o + i] = v;
+                    part[po + i] += v;
+                }
+                for (int i = 0; i < s; i++) if (f[o + i] > 0) active++;
             }
+            activePart[blk] = active;
+        });
+        double[] fSum = new double[s];
+        SaeOps.sumBlocks(part, blocks, s, fSum);
+        long active = 0;
+        for (long a : activePart) active += a;
+        double l1 = 0;                                                    // Σ_b Σ_i f_bi ‖w_i‖ = Σ_i ‖w_i‖ Σ_b f_bi
+        for (int i = 0; i < s; i++) {
+            l1 += fSum[i] * norms[i];
+            if (fSum[i] > 0) fired[i] = true;
         }
-        float[] e = new float[n * d];                                     // x̂, then x̂ − x
+        float[] e = work(4, n * d);                                       // x̂, then x̂ − x, then dx̂ = 2/n (x̂ − x)
         SaeOps.mm(false, false, n, d, s, f, wDec, 0f, e);
-        SaeOps.addRows(e, n, d, bDec);
-        double sumSq = SaeOps.residualInPlace(e, x);
+        double sumSq = SaeOps.residualAndGrad(e, bDec, x, n, d, e);
         double mse = sumSq / n, sparsity = lambda * l1 / n;
 
         float[] gWdec = grad(grads, "W_dec"), gbDec = grad(grads, "b_dec"), gbEnc = grad(grads, "b_enc");
-        SaeOps.scale(e, 2f / n);                                          // dx̂ [n, d]
         SaeOps.mm(true, false, s, d, n, f, e, 0f, gWdec);                 // fᵀ·dx̂
-        for (int i = 0; i < s; i++) {                                     // ∂(λ/n Σ f‖w‖)/∂w = λ/n Σ_b f · w/‖w‖
-            if (fSum[i] == 0 || norms[i] == 0) continue;
+        SaeOps.forRows(s, d, i -> {                                             // ∂(λ/n Σ f‖w‖)/∂w = λ/n Σ_b f · w/‖w‖
+            if (fSum[i] == 0 || norms[i] == 0) return;
             float g = (float) (lambda * fSum[i] / n / norms[i]);
             for (int j = 0; j < d; j++) gWdec[i * d + j] += g * wDec[i * d + j];
-        }
+        });
         SaeOps.colSums(e, n, d, gbDec);
         float[] dpre = work(1, n * s);
         SaeOps.mm(false, true, n, s, d, e, wDec, 0f, dpre);               // df = dx̂·W_decᵀ
-        double[] bEncAcc = new double[s];
-        for (int b = 0; b < n; b++) {                                     // fused: ReLU mask, L1 term, Σ_b for b_enc
-            int o = b * s;
-            for (int i = 0; i < s; i++) {
-                float g = f[o + i] > 0 ? dpre[o + i] + lambda * norms[i] / n : 0f;
-                dpre[o + i] = g;
-                bEncAcc[i] += g;
+        float[] l1Grad = new float[s];
+        for (int i = 0; i < s; i++) l1Grad[i] = lambda * norms[i] / n;
+        SaeOps.forRowBlocks(n, s, (blk, r0, r1) -> {                         // ReLU mask, L1 term, Σ_b for b_enc
+            int po = blk * s;
+            java.util.Arrays.fill(part, po, po + s, 0f);
+            for (int b = r0; b < r1; b++) {
+                int o = b * s;
+                for (int i = 0; i < s; i++) {   // signum(f) is the 0/1 ReLU mask (f >= 0); branch-free, so it vectorizes
+                    float g = (dpre[o + i] + l1Grad[i]) * Math.signum(f[o + i]);
+                    dpre[o + i] = g;
+                    part[po + i] += g;
+                }
             }
-        }
+        });
+        double[] bEncAcc = fSum;                                          // fSum is no longer needed
+        SaeOps.sumBlocks(part, blocks, s, bEncAcc);
         for (int i = 0; i < s; i++) gbEnc[i] = (float) bEncAcc[i];
         float[] viaInput = new float[d];                                  // Σ_b ∂L/∂xc = W_enc·Σ_b dpre
         if (wEnc != null) {

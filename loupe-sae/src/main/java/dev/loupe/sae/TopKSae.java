@@ -34,8 +34,12 @@ public class TopKSae extends Sae {
     }
 
     protected final float[] preActs(float[] xc, int n) {
+        return preActs(xc, n, new float[n * cfg.dSae()]);
+    }
+
+    /** pre [n, d_sae] = xc·W_enc + b_enc into {@code pre}; returns it. */
+    private float[] preActs(float[] xc, int n, float[] pre) {
         int d = cfg.dIn(), s = cfg.dSae();
-        float[] pre = new float[n * s];
         SaeOps.mm(false, false, n, s, d, xc, wEnc, 0f, pre);
         SaeOps.addRows(pre, n, s, bEnc);
         return pre;
@@ -43,19 +47,7 @@ public class TopKSae extends Sae {
 
     /** The training-time selection: k largest per row, ReLU'd (zeros dropped). */
     protected SparseCodes select(float[] pre, int n) {
-        int s = cfg.dSae(), k = cfg.k();
-        SparseCodes sc = new SparseCodes(n, n * k);
-        int[] top = new int[k];
-        for (int b = 0; b < n; b++) {
-            int m = SparseCodes.topK(pre, b * s, s, k, null, top);
-            java.util.Arrays.sort(top, 0, m);
-            for (int t = 0; t < m; t++) {
-                float v = pre[b * s + top[t]];
-                if (v > 0) sc.add(top[t], v);
-            }
-            sc.endRow(b);
-        }
-        return sc;
+        return SparseCodes.topKRows(pre, n, cfg.dSae(), cfg.k(), null);
     }
 
     /** Hook for state learned from training selections (batchtopk's threshold); none for topk. */
@@ -73,32 +65,30 @@ public class TopKSae extends Sae {
     @Override
     public StepResult step(float[] x, int n, StepCoefficients c, boolean[] dead, float[][] grads, boolean[] fired) {
         int d = cfg.dIn(), s = cfg.dSae();
-        float[] xc = SaeOps.center(x, n, d, bDec);
-        float[] pre = preActs(xc, n);                                      // [n, s]
+        float[] xc = SaeOps.centerInto(x, n, d, bDec, work(2, n * d));
+        float[] pre = preActs(xc, n, work(0, n * s));                     // [n, s]: the one dense GEMM
         SparseCodes f = select(pre, n);
         observeTrainingSelection(f);
         for (int p = 0; p < f.nnz(); p++) fired[f.idx[p]] = true;
-        float[] e = new float[n * d];                                      // x̂ − x
+        float[] e = work(4, n * d);                                        // x̂, then x̂ − x
+        java.util.Arrays.fill(e, 0f);
         f.decodeInto(wDec, d, e);
-        SaeOps.addRows(e, n, d, bDec);
-        double sumSq = SaeOps.residualInPlace(e, x);
+        float[] dxhat = work(5, n * d);
+        double sumSq = SaeOps.residualAndGrad(e, bDec, x, n, d, dxhat);
         double mse = sumSq / n;
 
         float[] gWdec = grad(grads, "W_dec"), gbDec = grad(grads, "b_dec"), gbEnc = grad(grads, "b_enc");
-        java.util.Arrays.fill(gWdec, 0f);
+        SaeOps.forRange(gWdec.length, 1, (a, b) -> java.util.Arrays.fill(gWdec, a, b, 0f));
         java.util.Arrays.fill(gbEnc, 0f);
-        float[] gWencT = new float[s * d];
-        float[] dxhat = e.clone();
-        SaeOps.scale(dxhat, 2f / n);
+        float[] gWencT = work(3, s * d);                                   // [s, d]: rows of active features only
+        SaeOps.forRange(gWencT.length, 1, (a, b) -> java.util.Arrays.fill(gWencT, a, b, 0f));
         SaeOps.colSums(dxhat, n, d, gbDec);
         float[] dval = f.decodeBackward(wDec, d, dxhat, gWdec);            // val > 0 always, so dpre = dval
         f.encoderBackward(dval, xc, d, gbEnc, gWencT);
 
         double aux = auxK(pre, e, xc, n, c.aux(), dead, gWdec, gbEnc, gWencT);
 
-        float[] gWenc = grad(grads, "W_enc");
-        java.util.Arrays.fill(gWenc, 0f);
-        SparseCodes.addTransposed(gWencT, s, d, gWenc);
+        SparseCodes.transpose(gWencT, s, d, grad(grads, "W_enc"));
         float[] viaInput = new float[d];
         SaeOps.matVec(wEnc, d, s, gbEnc, viaInput);
         for (int j = 0; j < d; j++) gbDec[j] -= viaInput[j];
@@ -119,17 +109,7 @@ public class TopKSae extends Sae {
         int kAux = Math.max(1, d / 2);
         double scale = coef * Math.min((double) numDead / kAux, 1.0);
         int kk = Math.min(kAux, numDead);
-        SparseCodes a = new SparseCodes(n, n * kk);
-        int[] top = new int[kk];
-        for (int b = 0; b < n; b++) {
-            int m = SparseCodes.topK(pre, b * s, s, kk, dead, top);
-            java.util.Arrays.sort(top, 0, m);
-            for (int t = 0; t < m; t++) {
-                float v = pre[b * s + top[t]];
-                if (v > 0) a.add(top[t], v);
-            }
-            a.endRow(b);
-        }
+        SparseCodes a = SparseCodes.topKRows(pre, n, s, kk, dead);
         float[] r = e.clone();                                             // recon − (x − x̂) = recon + e
         a.decodeInto(wDec, d, r);
         double ss = 0;

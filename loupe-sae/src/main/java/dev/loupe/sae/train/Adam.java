@@ -1,5 +1,7 @@
 package dev.loupe.sae.train;
 
+import dev.loupe.sae.SaeOps;
+
 /**
  * Adam (Kingma and Ba 2015) with bias correction, in the form PyTorch's {@code torch.optim.Adam} uses
  * (no weight decay): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − lr·m̂/(√v̂ + ε). The moment
@@ -27,12 +29,14 @@ public final class Adam {
         float sq = (float) (1 / Math.sqrt(bc2));
         for (int p = 0; p < params.length; p++) {
             float[] w = params[p], g = grads[p], mm = m[p], vv = v[p];
-            for (int i = 0; i < w.length; i++) {
-                float gi = g[i];
-                mm[i] = b1 * mm[i] + (1 - b1) * gi;
-                vv[i] = b2 * vv[i] + (1 - b2) * gi * gi;
-                w[i] -= a * mm[i] / ((float) Math.sqrt(vv[i]) * sq + e);
-            }
+            SaeOps.forRange(w.length, 8, (from, to) -> {   // elementwise: the split does not change any value
+                for (int i = from; i < to; i++) {
+                    float gi = g[i];
+                    mm[i] = b1 * mm[i] + (1 - b1) * gi;
+                    vv[i] = b2 * vv[i] + (1 - b2) * gi * gi;
+                    w[i] -= a * mm[i] / ((float) Math.sqrt(vv[i]) * sq + e);
+                }
+            });
         }
     }
 

@@ -4,6 +4,7 @@ import dev.loupe.sae.GatedSae;
 import dev.loupe.sae.Param;
 import dev.loupe.util.Rng;
 import dev.loupe.sae.Sae;
+import dev.loupe.sae.SaeOps;
 import dev.loupe.sae.Saes;
 import dev.loupe.sae.StandardSae;
 import dev.loupe.sae.StepCoefficients;
@@ -31,6 +32,7 @@ public final class TrainRun {
     final long[] sinceFired;    // rows since each feature last fired
     private final float[][] grads;
     private final float[][] weights;
+    private float[] scaled;     // reused buffer for inputScale · x
     StepResult last;
     double lastFvu = Double.NaN;
 
@@ -75,8 +77,10 @@ public final class TrainRun {
         int d = cfg.dIn(), s = cfg.dSae();
         float[] x = raw;
         if (inputScale != 1f) {
-            x = raw.clone();
-            for (int i = 0; i < x.length; i++) x[i] *= inputScale;
+            if (scaled == null || scaled.length != raw.length) scaled = new float[raw.length];
+            x = scaled;
+            float k = inputScale;
+            SaeOps.forRange(raw.length, 1, (a, b) -> { for (int i = a; i < b; i++) scaled[i] = raw[i] * k; });
         }
         boolean[] fired = new boolean[s];
         StepCoefficients c = new StepCoefficients(cfg.sparsityAt(step), cfg.auxCoefficient(), cfg.jumpreluBandwidth());
@@ -94,11 +98,24 @@ public final class TrainRun {
 
     private void checkFinite(StepResult r) {
         boolean ok = Double.isFinite(r.loss());
-        for (int p = 0; ok && p < grads.length; p++) for (float g : grads[p]) if (!Float.isFinite(g)) { ok = false; break; }
+        for (int p = 0; ok && p < grads.length; p++) ok = allFinite(grads[p]);
         if (!ok) throw new LoupeException("SAE run '" + cfg.name() + "': loss or gradient became NaN/Inf at step " + step
                 + " (loss " + r.loss() + "); weights were not updated"
                 + (cfg.checkpointDir() != null ? " and the last good checkpoint in " + cfg.checkpointDir() + " is kept" : "")
                 + " — lower lr or enable normalizeActivations");
+    }
+
+    /** No NaN/Inf in g; a parallel scan, since it runs over every gradient each step. */
+    private static boolean allFinite(float[] g) {
+        java.util.concurrent.atomic.AtomicBoolean ok = new java.util.concurrent.atomic.AtomicBoolean(true);
+        SaeOps.forRange(g.length, 1, (a, b) -> {
+            // NaN/Inf have an all-ones exponent: adding one exponent step to the masked bits carries into the
+            // sign bit exactly then. Integer ORs vectorize; a float reduction would not.
+            int acc = 0;
+            for (int i = a; i < b; i++) acc |= (Float.floatToRawIntBits(g[i]) & 0x7f800000) + 0x00800000;
+            if (acc < 0) ok.set(false);
+        });
+        return ok.get();
     }
 
     static double totalVariance(float[] x, int n, int d) {
@@ -116,25 +133,25 @@ public final class TrainRun {
     private void removeParallelDecoderGrad() {
         int d = cfg.dIn();
         float[] w = sae.wDec(), g = grads[idx("W_dec")];
-        for (int i = 0; i < cfg.dSae(); i++) {
-            double dot = 0, nn = 0;
-            for (int j = 0; j < d; j++) { dot += (double) g[i * d + j] * w[i * d + j]; nn += (double) w[i * d + j] * w[i * d + j]; }
-            if (nn == 0) continue;
-            float a = (float) (dot / nn);
-            for (int j = 0; j < d; j++) g[i * d + j] -= a * w[i * d + j];
-        }
+        SaeOps.forRows(cfg.dSae(), 3L * d, i -> {
+            int o = i * d;
+            double nn = SaeOps.rowDot(w, o, w, o, d);
+            if (nn == 0) return;
+            float a = (float) (SaeOps.rowDot(g, o, w, o, d) / nn);
+            for (int j = 0; j < d; j++) g[o + j] -= a * w[o + j];
+        });
     }
 
     private void normalizeDecoderRows() {
         int d = cfg.dIn();
         float[] w = sae.wDec();
-        for (int i = 0; i < cfg.dSae(); i++) {
-            double nn = 0;
-            for (int j = 0; j < d; j++) nn += (double) w[i * d + j] * w[i * d + j];
-            if (nn == 0) continue;
+        SaeOps.forRows(cfg.dSae(), 3L * d, i -> {
+            int o = i * d;
+            double nn = SaeOps.rowDot(w, o, w, o, d);
+            if (nn == 0) return;
             float inv = (float) (1 / Math.sqrt(nn));
-            for (int j = 0; j < d; j++) w[i * d + j] *= inv;
-        }
+            for (int j = 0; j < d; j++) w[o + j] *= inv;
+        });
     }
 
     /**
