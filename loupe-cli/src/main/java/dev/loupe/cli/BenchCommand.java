@@ -6,6 +6,10 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure Loupe's performance on this machine.",
         subcommands = {BenchKernelsCommand.class, BenchForwardCommand.class, BenchInterpCommand.class, BenchAnalyzeCommand.class, BenchHarvestCommand.class, BenchSaeCommand.class, BenchTrainLmCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  loupe bench kernels", "  loupe bench kernels --threads 1 --json", "  loupe bench forward --model models/loupe-1l --batch 8 --seq 128",
+                "  loupe bench harvest --model models/loupe-1l --hook blocks.0.mlp.hook_post", "  loupe bench sae --arch both",
+                "  loupe bench train-lm --json", "  loupe bench analyze --model models/loupe-1l --hook blocks.0.mlp.hook_post", "  loupe bench interp"})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
