@@ -171,13 +171,11 @@ public final class Ops {
 
     /**
      * Tanh-approximated GELU, HF "gelu_new": {@code ½x(1 + tanh(u))}, {@code u = √(2/π)(x + 0.044715x³)},
-     * evaluated as the identical {@code x · sigmoid(2u)} (one exp instead of a tanh).
+     * evaluated as the identical {@code x · sigmoid(2u)} (one exp instead of a tanh), in double, vectorised
+     * where the Vector API is present ({@link Activations}).
      */
     public static void geluNew(float[] x, int n) {
-        final double c = 2 * Math.sqrt(2.0 / Math.PI);
-        forElements(n, (from, to) -> {
-            for (int i = from; i < to; i++) { double v = x[i]; x[i] = (float) (v / (1.0 + Math.exp(-c * (v + 0.044715 * v * v * v)))); }
-        });
+        forElements(n, (from, to) -> Activations.BEST.geluNew(x, from, to));
     }
 
     public static void relu(float[] x, int n) {
@@ -186,9 +184,7 @@ public final class Ops {
 
     /** SiLU (swish): {@code x · sigmoid(x)}. */
     public static void silu(float[] x, int n) {
-        forElements(n, (from, to) -> {
-            for (int i = from; i < to; i++) { double v = x[i]; x[i] = (float) (v / (1.0 + Math.exp(-v))); }
-        });
+        forElements(n, (from, to) -> Activations.BEST.silu(x, from, to));
     }
 
     /**
