@@ -38,6 +38,15 @@ final class VectorActivations implements Activations {
         TAIL.silu(x, i, to);
     }
 
+    @Override public void expShift(float[] src, int sOff, float[] dst, int dOff, int n, float shift) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector d = FloatVector.fromArray(F, src, sOff + i).sub(shift);
+            store(((DoubleVector) d.convertShape(VectorOperators.F2D, D, 0)).lanewise(VectorOperators.EXP), dst, dOff + i);
+        }
+        TAIL.expShift(src, sOff + i, dst, dOff + i, n - i, shift);
+    }
+
     private static DoubleVector load(float[] x, int i) {
         return (DoubleVector) FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D, 0);
     }

@@ -70,7 +70,7 @@ class OpsTest {
         assertArrayEquals(new float[]{0f, 0f, 0f, 1f, 3f}, r);
     }
 
-    /** The vectorised gelu_new / SiLU (whole vectors and a tail) against tanh / sigmoid references and the scalar path. */
+    /** The vectorised gelu_new / SiLU / softmax exp (whole vectors and a tail) against tanh / sigmoid references and the scalar path. */
     @Test
     void vectorisedActivationsAgreeWithScalar() {
         assertEquals("VectorActivations", Activations.BEST.getClass().getSimpleName());  // surefire adds the module
@@ -91,6 +91,15 @@ class OpsTest {
             assertEquals(gs[i], gv[i], Math.ulp(gs[i]), "gelu_new vector vs scalar at " + v);
             assertEquals(ss[i], sv[i], Math.ulp(ss[i]), "silu vector vs scalar at " + v);
         }
+        float[] ev = new float[x.length + 2], es = new float[x.length + 2];
+        Activations.BEST.expShift(x, 3, ev, 1, x.length - 3, 1.5f);
+        new Activations.Scalar().expShift(x, 3, es, 1, x.length - 3, 1.5f);
+        for (int i = 0; i < x.length - 3; i++) {
+            assertEquals(Math.exp((double) (x[i + 3] - 1.5f)), ev[i + 1], 1e-6 * ev[i + 1], "exp at " + i);
+            assertEquals(es[i + 1], ev[i + 1], Math.ulp(es[i + 1]), "exp vector vs scalar at " + i);
+        }
+        assertEquals(0f, ev[0]);
+        assertEquals(0f, ev[x.length - 2]);  // nothing written past n
     }
 
     @Test
