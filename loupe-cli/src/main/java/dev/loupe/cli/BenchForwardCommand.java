@@ -43,13 +43,19 @@ final class BenchForwardCommand implements Callable<Integer> {
     @Override public Integer call() {
         Transformer m = source.model != null ? ModelLoader.load(source.model) : random(source.random);
         if (threads != null && threads < 1) throw new dev.loupe.util.ConfigException("--threads must be >= 1, got " + threads);
-        if (threads != null) Kernels.setThreads(threads);
-        var r = ForwardBenchmark.run(m, batch, seq, 3, runs, 7);
+        int savedThreads = Kernels.threads();
+        ForwardBenchmark.Result r;
+        try {
+            if (threads != null) Kernels.setThreads(threads);
+            r = ForwardBenchmark.run(m, batch, seq, 3, runs, 7);
+        } finally {
+            Kernels.setThreads(savedThreads);
+        }
         var out = spec.commandLine().getOut();
         if (json) {
             out.println(String.format(Locale.ROOT, "{\"model\":\"%s\",\"batch\":%d,\"seq\":%d,\"backend\":\"%s\",\"threads\":%d,"
                             + "\"ms_per_forward\":%.3f,\"tokens_per_s\":%.1f,\"gflops\":%.2f,\"ceiling_gflops\":%.2f,\"fraction_of_ceiling\":%.4f}",
-                    m.config().name(), batch, seq, r.backend(), Kernels.threads(), r.medianMs(), r.tokensPerSecond(), r.gflops(), r.ceilingGflops(), r.fractionOfCeiling()));
+                    m.config().name(), batch, seq, r.backend(), r.threads(), r.medianMs(), r.tokensPerSecond(), r.gflops(), r.ceilingGflops(), r.fractionOfCeiling()));
         } else {
             out.println(r);
             out.println(String.format(Locale.ROOT, "ceiling: %.1f GFLOP/s (GEMM [%d×%d]·[%d×%d], timed after each forward) → forward at %.0f%% of ceiling (median of per-run ratios)",
