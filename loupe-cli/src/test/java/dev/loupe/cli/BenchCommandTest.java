@@ -73,6 +73,12 @@ class BenchCommandTest {
         assertTrue(r[1].contains("random-gpt2-1x128"), r[1]);
         r = MainTest.run("bench", "forward", "--random", "12by768");
         assertEquals("2", r[0], r[2]);
+        r = MainTest.run("bench", "forward", "--model", model, "--batch", "1", "--seq", "8", "--runs", "1", "--threads", "1", "--json");
+        assertEquals("0", r[0], r[2]);
+        assertEquals(1, new com.fasterxml.jackson.databind.ObjectMapper().readTree(r[1].strip()).get("threads").asInt());
+        r = MainTest.run("bench", "forward", "--model", model, "--threads", "0");
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains("--threads"), r[2]);
     }
 
     @Test

@@ -1,43 +1,48 @@
 package dev.loupe.model;
 
 import dev.loupe.tensor.Gemm;
-import dev.loupe.tensor.GemmBenchmark;
 import dev.loupe.tensor.Kernels;
 import dev.loupe.util.ConfigException;
 
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Prefill throughput of the forward pass: tokens/s for (model, batch, seq) with no hooks, after
- * warm-up, as the median of timed runs. A library method for the {@code bench forward} CLI; not a
- * unit test (timings are never asserted).
+ * Prefill throughput of the forward pass: tokens/s and achieved GFLOP/s for (model, batch, seq)
+ * with no hooks, after warm-up, as the median of timed runs, each followed by a timing of the
+ * ceiling GEMM of about the same length (see {@link #ceilingGemm}). Taking them in turns exposes
+ * both to the same load on a shared machine; the reported fraction is the median of the per-run
+ * ratios. A library method for the {@code bench forward} CLI; not a unit test (timings are never
+ * asserted).
  */
 public final class ForwardBenchmark {
     private ForwardBenchmark() {}
 
+    /**
+     * Medians over the runs: milliseconds per forward, tokens/s, achieved GFLOP/s ({@link #flops}),
+     * the ceiling's GFLOP/s and the fraction of the ceiling reached (median of per-run ratios).
+     */
     public record Result(String model, int batch, int seq, int runs, double medianMs, double tokensPerSecond,
-                         double gflops, String backend, int threads) {
+                         double gflops, double ceilingGflops, double fractionOfCeiling, String backend, int threads) {
         @Override public String toString() {
-            return String.format("%s batch %d seq %d: %.1f ms/forward, %.0f tokens/s, %.1f GFLOP/s (%s, %d threads, median of %d)",
+            return String.format(java.util.Locale.ROOT,
+                    "%s batch %d seq %d: %.1f ms/forward, %.0f tokens/s, %.1f GFLOP/s (%s, %d threads, median of %d)",
                     model, batch, seq, medianMs, tokensPerSecond, gflops, backend, threads, runs);
         }
     }
 
     /**
-     * The ceiling a forward pass is compared against: OpenBLAS GFLOP/s (or, without OpenBLAS, the
-     * active backend's) on the model's largest GEMM, {@code [batch·seq, d_model] · [d_model, d_mlp]},
-     * measured now, in the same process and thread setting as the forward runs.
+     * The ceiling a forward pass is compared against: OpenBLAS (or, without OpenBLAS, the active
+     * backend) on the model's largest GEMM, {@code [batch·seq, d_model] · [d_model, d_mlp]}; returns
+     * one call of it on fixed random matrices.
      */
-    public static double ceilingGflops(TransformerConfig c, int batch, int seq) {
-        var names = Kernels.available();
-        Gemm g = Kernels.backend(names.contains(Kernels.OPENBLAS) ? Kernels.OPENBLAS : Kernels.gemm().name());
-        var shape = new GemmBenchmark.Shape(batch * seq, c.dModel(), c.dMlp());
+    static Runnable ceilingGemm(TransformerConfig c, int batch, int seq) {
+        Gemm g = Kernels.backend(Kernels.available().contains(Kernels.OPENBLAS) ? Kernels.OPENBLAS : Kernels.gemm().name());
+        int m = batch * seq, k = c.dModel(), n = c.dMlp();
         SplittableRandom r = new SplittableRandom(1);
-        float[] a = new float[shape.m() * shape.k()], b = new float[shape.k() * shape.n()], out = new float[shape.m() * shape.n()];
+        float[] a = new float[m * k], b = new float[k * n], out = new float[m * n];
         for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
         for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
-        return GemmBenchmark.measureInterleaved(List.of(g), GemmBenchmark.Op.AB, shape, a, b, out, 0.2, 5)[0];
+        return () -> g.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, out, 0, n);
     }
 
     public static Result run(Transformer model, int batch, int seq, int warmup, int runs, long seed) {
@@ -47,18 +52,37 @@ public final class ForwardBenchmark {
         SplittableRandom r = new SplittableRandom(seed);
         int[][] tokens = new int[batch][seq];
         for (int[] row : tokens) for (int i = 0; i < seq; i++) row[i] = r.nextInt(c.vocab());
-        for (int i = 0; i < warmup; i++) model.forward(tokens);
-        double[] ms = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            long t0 = System.nanoTime();
-            model.forward(tokens);
-            ms[i] = (System.nanoTime() - t0) / 1e6;
+        Runnable ceiling = ceilingGemm(c, batch, seq);
+        double ceilingFlops = 2.0 * batch * seq * c.dModel() * c.dMlp(), forwardFlops = flops(c, batch, seq);
+        long ceilingNs = 0, forwardNs = 0;
+        for (int i = 0; i < Math.max(1, warmup); i++) {
+            forwardNs = time(() -> model.forward(tokens), 1);
+            ceilingNs = time(ceiling, 1);
         }
-        java.util.Arrays.sort(ms);
-        double med = ms[runs / 2];
+        // Enough ceiling calls to last about as long as one forward, so both see the same load.
+        int reps = (int) Math.max(1, Math.round((double) forwardNs / Math.max(1, ceilingNs)));
+        double[] ms = new double[runs], ceil = new double[runs], frac = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            ms[i] = time(() -> model.forward(tokens), 1) / 1e6;
+            ceil[i] = ceilingFlops * reps / time(ceiling, reps);    // FLOP per ns = GFLOP/s
+            frac[i] = forwardFlops / (ms[i] * 1e6) / ceil[i];
+        }
+        double med = median(ms);
         double toks = (double) batch * seq;
-        return new Result(c.name(), batch, seq, runs, med, toks / (med / 1e3), flops(c, batch, seq) / (med / 1e3) / 1e9,
-                Kernels.gemm().name(), Kernels.threads());
+        return new Result(c.name(), batch, seq, runs, med, toks / (med / 1e3), forwardFlops / (med / 1e3) / 1e9,
+                median(ceil), median(frac), Kernels.gemm().name(), Kernels.threads());
+    }
+
+    private static long time(Runnable call, int reps) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < reps; i++) call.run();
+        return System.nanoTime() - t0;
+    }
+
+    private static double median(double[] x) {
+        double[] s = x.clone();
+        java.util.Arrays.sort(s);
+        return s[s.length / 2];
     }
 
     /**

@@ -12,7 +12,10 @@ import java.util.function.IntConsumer;
  * {@code ../shared/fixtures/models/README.md} §6 (LayerNorm with biased variance and eps inside the
  * sqrt, RMSNorm, exact-erf GELU vs the tanh "gelu_new", SiLU, rotate-half and interleaved RoPE).
  *
- * <p>Row loops go through {@link #forRows}, the single place to switch to a parallel split.
+ * <p>Row loops go through {@link #forRows}, the single place to switch to a parallel split; the
+ * elementwise ops split their range the same way once it is long enough ({@link #forElements}), so
+ * between two parallel GEMMs of a forward pass the second core is not left idle. Every element is
+ * computed by the same expression whatever the split, so results do not depend on the thread count.
  */
 public final class Ops {
     private Ops() {}
@@ -26,6 +29,19 @@ public final class Ops {
         Parallel.forRange(n, body);
     }
 
+    /** Elements below which an elementwise op stays on the calling thread (a hand-off costs more). */
+    private static final int ELEMENT_GRAIN = 1 << 15;
+
+    /** Runs {@code body} over [0, n) elements, split as {@link #forRange} into chunks of ELEMENT_GRAIN or more. */
+    private static void forElements(int n, Parallel.IntRangeBody body) {
+        Parallel.forRange(n, ELEMENT_GRAIN, body);
+    }
+
+    /** Runs {@code body} over [0, rows) rows of {@code cols} elements, in chunks of about ELEMENT_GRAIN elements or more. */
+    private static void forRowChunks(int rows, int cols, Parallel.IntRangeBody body) {
+        Parallel.forRange(rows, Math.max(1, ELEMENT_GRAIN / Math.max(1, cols)), body);
+    }
+
     /** Runs {@code body} for each row 0..n-1, split as {@link #forRange}. */
     public static void forRows(int n, IntConsumer body) {
         forRange(n, (from, to) -> { for (int i = from; i < to; i++) body.accept(i); });
@@ -33,20 +49,22 @@ public final class Ops {
 
     /** {@code out[i] = a[i] + b[i]} for n elements; out may alias a or b. */
     public static void add(float[] a, float[] b, float[] out, int n) {
-        for (int i = 0; i < n; i++) out[i] = a[i] + b[i];
+        forElements(n, (from, to) -> { for (int i = from; i < to; i++) out[i] = a[i] + b[i]; });
     }
 
     /** {@code x[i] *= s}. */
     public static void scale(float[] x, int n, float s) {
-        for (int i = 0; i < n; i++) x[i] *= s;
+        forElements(n, (from, to) -> { for (int i = from; i < to; i++) x[i] *= s; });
     }
 
     /** Adds a bias row to each of {@code rows} rows of x [rows, cols]. */
     public static void addBias(float[] x, int rows, int cols, float[] bias) {
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int j = 0; j < cols; j++) x[o + j] += bias[j];
-        }
+        forRowChunks(rows, cols, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = r * cols;
+                for (int j = 0; j < cols; j++) x[o + j] += bias[j];
+            }
+        });
     }
 
     /**
@@ -103,10 +121,12 @@ public final class Ops {
 
     /** {@code x[r, j] *= w[j]} (the elementwise weight of a norm). */
     public static void mulRows(float[] x, int rows, int d, float[] w) {
-        for (int r = 0; r < rows; r++) {
-            int o = r * d;
-            for (int j = 0; j < d; j++) x[o + j] *= w[j];
-        }
+        forRowChunks(rows, d, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = r * d;
+                for (int j = 0; j < d; j++) x[o + j] *= w[j];
+            }
+        });
     }
 
     /**
@@ -120,12 +140,9 @@ public final class Ops {
             int last = Math.min(sk - 1, offset + i);
             float max = Float.NEGATIVE_INFINITY;
             for (int t = 0; t <= last; t++) max = Math.max(max, scores[srow + t]);
+            Activations.BEST.expShift(scores, srow, pattern, prow, last + 1, max);
             double sum = 0;
-            for (int t = 0; t <= last; t++) {
-                float e = (float) Math.exp(scores[srow + t] - max);
-                pattern[prow + t] = e;
-                sum += e;
-            }
+            for (int t = 0; t <= last; t++) sum += pattern[prow + t];
             float inv = (float) (1.0 / sum);
             for (int t = 0; t <= last; t++) pattern[prow + t] *= inv;
             for (int t = last + 1; t < sk; t++) pattern[prow + t] = 0f;
@@ -144,25 +161,27 @@ public final class Ops {
     /** Exact GELU, HF "gelu": {@code x · ½ · (1 + erf(x/√2))}, evaluated in double. */
     public static void gelu(float[] x, int n) {
         final double invSqrt2 = 1.0 / Math.sqrt(2.0);
-        for (int i = 0; i < n; i++) { double v = x[i]; x[i] = (float) (0.5 * v * (1.0 + erf(v * invSqrt2))); }
+        forElements(n, (from, to) -> {
+            for (int i = from; i < to; i++) { double v = x[i]; x[i] = (float) (0.5 * v * (1.0 + erf(v * invSqrt2))); }
+        });
     }
 
     /**
      * Tanh-approximated GELU, HF "gelu_new": {@code ½x(1 + tanh(u))}, {@code u = √(2/π)(x + 0.044715x³)},
-     * evaluated as the identical {@code x · sigmoid(2u)} (one exp instead of a tanh).
+     * evaluated as the identical {@code x · sigmoid(2u)} (one exp instead of a tanh), in double, vectorised
+     * where the Vector API is present ({@link Activations}).
      */
     public static void geluNew(float[] x, int n) {
-        final double c = 2 * Math.sqrt(2.0 / Math.PI);
-        for (int i = 0; i < n; i++) { double v = x[i]; x[i] = (float) (v / (1.0 + Math.exp(-c * (v + 0.044715 * v * v * v)))); }
+        forElements(n, (from, to) -> Activations.BEST.geluNew(x, from, to));
     }
 
     public static void relu(float[] x, int n) {
-        for (int i = 0; i < n; i++) x[i] = Math.max(0f, x[i]);
+        forElements(n, (from, to) -> { for (int i = from; i < to; i++) x[i] = Math.max(0f, x[i]); });
     }
 
     /** SiLU (swish): {@code x · sigmoid(x)}. */
     public static void silu(float[] x, int n) {
-        for (int i = 0; i < n; i++) { double v = x[i]; x[i] = (float) (v / (1.0 + Math.exp(-v))); }
+        forElements(n, (from, to) -> Activations.BEST.silu(x, from, to));
     }
 
     /**

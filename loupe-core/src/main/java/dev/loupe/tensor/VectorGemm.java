@@ -4,6 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * Pure-Java SGEMM on the Vector API: the "java-vector" backend. It must agree with {@link ScalarGemm}
  * (and with OpenBLAS) to within float rounding; {@code GemmParityTest} checks every path below.
@@ -36,9 +38,12 @@ import jdk.incubator.vector.VectorSpecies;
  * packed at all: packing would cost about as much as the multiply, so the kernel reads its NR-wide
  * panels in place with row stride ldb.
  *
- * <p>Threads: the larger output dimension is split over {@link Parallel} in tile-aligned chunks;
- * each thread runs the whole blocked algorithm on its part with its own packing buffers (so the
- * panel of the smaller dimension is packed once per thread).
+ * <p>Threads: with enough rows (at least UNITS_PER_THREAD row tiles per thread) the threads pack each
+ * column block of B together into one shared buffer, then pull row units of C from a counter (see
+ * {@link #sharedB}): nothing is packed twice, and on a shared machine a thread whose core is busy
+ * with another process does fewer units instead of holding the others up at the end. With fewer
+ * rows the columns are split in tile-aligned chunks and each thread runs the blocked algorithm on
+ * its own, packing the small A itself.
  *
  * <p>Thin shapes (m or n below 4, e.g. one token times a weight matrix) skip packing: they are
  * memory-bound matrix-vector products, done as fused "axpy" sweeps over contiguous rows or as dot
@@ -54,6 +59,8 @@ public final class VectorGemm implements Gemm {
     private static final int NC = NR * 48;         // columns per B block at most
     private static final int A_BLOCK = 1 << 17;  // floats of packed A (L2)
     private static final int B_BLOCK = 1 << 20;  // floats of packed B (L3)
+    private static final int SHARED_B_BLOCK = 1 << 21;  // floats of the B block the threads pack together
+    private static final int UNITS_PER_THREAD = 4;  // row units per thread at least, for the shared-B split
     private static final int DIRECT_B_ROWS = 8 * MR;  // up to this many rows, B is read in place
     private static final int THIN = 4;              // m or n below this takes the matrix-vector path
     private static final long PARALLEL_MIN = 1L << 20;  // multiply-adds below which one thread is faster
@@ -100,12 +107,13 @@ public final class VectorGemm implements Gemm {
             }
             return;
         }
-        if ((long) m * n * k < PARALLEL_MIN) {
+        int rowTiles = (m + MR - 1) / MR, threads = Kernels.threads();
+        if ((long) m * n * k < PARALLEL_MIN || threads == 1 || Parallel.insideParallel()) {
             blocked(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        } else if (m >= n) {
-            Parallel.forRange(m, MR, (i0, i1) ->
-                    blocked(transA, transB, i0, i1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+        } else if (rowTiles >= UNITS_PER_THREAD * threads) {
+            sharedB(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         } else {
+            // Too few rows to deal out: split the columns; each thread packs the (small) A itself.
             Parallel.forRange(n, NR, (j0, j1) ->
                     blocked(transA, transB, 0, m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
         }
@@ -113,18 +121,17 @@ public final class VectorGemm implements Gemm {
 
     // ---------------------------------------------------------------- blocked path
 
-    /** C[i0:i1, j0:j1] = alpha · op(A)[i0:i1, :] · op(B)[:, j0:j1] + beta · C[i0:i1, j0:j1]. */
+    /** Rows of packed A per block: the mcMax × K block stays within A_BLOCK floats (L2), at least one micro-panel. */
+    private static int mcMax(int k) { return Math.max(MR, Math.min(MC, A_BLOCK / k / MR * MR)); }
+
+    /** C[i0:i1, j0:j1] = alpha · op(A)[i0:i1, :] · op(B)[:, j0:j1] + beta · C[i0:i1, j0:j1], on this thread. */
     private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc) {
         Buffers buf = BUFFERS.get();
-        // Block sizes from k: the packed K × nc block of B is bounded by B_BLOCK and the packed
-        // mcMax × K block of A by A_BLOCK (but at least one micro-panel each).
-        int ncMax = Math.max(NR, Math.min(NC, B_BLOCK / k / NR * NR));
-        int mcMax = Math.max(MR, Math.min(MC, A_BLOCK / k / MR * MR));
+        // The packed K × nc block of B is bounded by B_BLOCK floats (but at least one micro-panel).
+        int ncMax = Math.max(NR, Math.min(NC, B_BLOCK / k / NR * NR)), mcMax = mcMax(k);
         float[] bp = buf.bp = Buffers.grow(buf.bp, k * ncMax);
-        float[] ap = buf.ap = Buffers.grow(buf.ap, k * mcMax);
-        float[] strip = buf.strip = Buffers.grow(buf.strip, mcMax * NR);
         // With few rows, packing B would cost about as much as using it: the kernel then reads full
         // NR-wide panels of a non-transposed B in place (row stride ldb); only a ragged last panel is packed.
         boolean directB = !transB && i1 - i0 <= DIRECT_B_ROWS;
@@ -135,27 +142,89 @@ public final class VectorGemm implements Gemm {
                 int kc = Math.min(KC, k - pc);
                 packB(transB, b, bOff, ldb, pc, kc, jc + packFrom, nc - packFrom, bp, pc * ncPad + packFrom * kc);
             }
+            var panel = new BPanel(bp, ncPad, packFrom, b, bOff + jc, ldb);
             for (int ic = i0; ic < i1; ic += mcMax) {
-                int mc = Math.min(mcMax, i1 - ic), mcPad = (mc + MR - 1) / MR * MR;
+                int mc = Math.min(mcMax, i1 - ic);
+                macroKernel(transA, a, aOff, lda, ic, mc, k, panel, nc, alpha, beta, c, cOff + ic * ldc + jc, ldc, buf);
+            }
+        }
+    }
+
+    /**
+     * The parallel path for enough rows: C is cut into column blocks of at most SHARED_B_BLOCK / K
+     * columns. For each, the threads first pack that block of B together (each a range of panels),
+     * then take row units of C (about mcMax rows) from a shared counter until none is left, each
+     * packing its own rows of A. So B is packed once rather than once per thread, A once per column
+     * block, and a thread slowed down by another process on its core simply takes fewer units.
+     */
+    private static void sharedB(boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc) {
+        int threads = Kernels.threads(), mcMax = mcMax(k);
+        int rowTiles = (m + MR - 1) / MR;
+        int units = Math.min(rowTiles, Math.max((rowTiles + mcMax / MR - 1) / (mcMax / MR), UNITS_PER_THREAD * threads));
+        int panels = (n + NR - 1) / NR;
+        int blocks = (int) Math.min(panels, ((long) k * panels * NR + SHARED_B_BLOCK - 1) / SHARED_B_BLOCK);
+        int ncBlock = (panels + blocks - 1) / blocks * NR;
+        Buffers caller = BUFFERS.get();
+        float[] bp = caller.bp = Buffers.grow(caller.bp, k * ncBlock);
+        for (int jc = 0; jc < n; jc += ncBlock) {
+            int nc = Math.min(ncBlock, n - jc), ncPad = (nc + NR - 1) / NR * NR, j = jc;
+            Parallel.forRange(ncPad / NR, (p0, p1) -> {
+                int from = p0 * NR, to = Math.min(nc, p1 * NR);
                 for (int pc = 0; pc < k; pc += KC) {
-                    packA(transA, a, aOff, lda, ic, mc, pc, Math.min(KC, k - pc), ap, pc * mcPad);
+                    int kc = Math.min(KC, k - pc);
+                    packB(transB, b, bOff, ldb, pc, kc, j + from, to - from, bp, pc * ncPad + from * kc);
                 }
-                for (int jr = 0; jr < nc; jr += NR) {
-                    // The mc × NR strip of C accumulates in L1 over all of K and is written to C once.
-                    java.util.Arrays.fill(strip, 0, mcPad * NR, 0f);
-                    boolean inPlace = jr < packFrom;
-                    for (int pc = 0; pc < k; pc += KC) {
-                        int kc = Math.min(KC, k - pc);
-                        float[] bSrc = inPlace ? b : bp;
-                        int bPanel = inPlace ? bOff + pc * ldb + jc + jr : pc * ncPad + jr * kc;
-                        int bStride = inPlace ? ldb : NR;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            kernel(kc, ap, pc * mcPad + ir * kc, bSrc, bPanel, bStride, strip, ir * NR);
-                        }
+            });
+            var panel = new BPanel(bp, ncPad, 0, b, bOff + jc, ldb);
+            AtomicInteger next = new AtomicInteger();
+            Parallel.forRange(threads, (t0, t1) -> {
+                Buffers own = BUFFERS.get();
+                for (int u = next.getAndIncrement(); u < units; u = next.getAndIncrement()) {
+                    int i0 = (int) ((long) rowTiles * u / units) * MR, i1 = Math.min(m, (int) ((long) rowTiles * (u + 1) / units) * MR);
+                    for (int ic = i0; ic < i1; ic += mcMax) {
+                        int mc = Math.min(mcMax, i1 - ic);
+                        macroKernel(transA, a, aOff, lda, ic, mc, k, panel, nc, alpha, beta, c, cOff + ic * ldc + j, ldc, own);
                     }
-                    writeStrip(strip, mc, Math.min(NR, nc - jr), c, cOff + ic * ldc + jc + jr, ldc, alpha, beta);
+                }
+            });
+        }
+    }
+
+    /**
+     * A block of op(B) as the macro-kernel reads it: columns below {@code inPlaceTo} straight from B
+     * (non-transposed, row stride ldb, starting at {@code bStart}), the rest from {@code packed}
+     * (K × ncPad, KC-deep slabs of NR-wide panels).
+     */
+    private record BPanel(float[] packed, int ncPad, int inPlaceTo, float[] b, int bStart, int ldb) {}
+
+    /**
+     * C[ic:ic+mc, block] = alpha · op(A)[ic:ic+mc, :] · B block + beta · C: packs those rows of A,
+     * then for each NR-wide strip accumulates the mc × NR strip of C in L1 over all of K and writes it
+     * to C once ({@code cAt} is C's element at row ic, the block's first column).
+     */
+    private static void macroKernel(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int k,
+                                    BPanel bl, int nc, float alpha, float beta, float[] c, int cAt, int ldc, Buffers buf) {
+        int mcPad = (mc + MR - 1) / MR * MR;
+        float[] ap = buf.ap = Buffers.grow(buf.ap, k * mcPad);
+        float[] strip = buf.strip = Buffers.grow(buf.strip, mcPad * NR);
+        for (int pc = 0; pc < k; pc += KC) {
+            packA(transA, a, aOff, lda, ic, mc, pc, Math.min(KC, k - pc), ap, pc * mcPad);
+        }
+        for (int jr = 0; jr < nc; jr += NR) {
+            java.util.Arrays.fill(strip, 0, mcPad * NR, 0f);
+            boolean inPlace = jr < bl.inPlaceTo();
+            float[] bSrc = inPlace ? bl.b() : bl.packed();
+            int bStride = inPlace ? bl.ldb() : NR;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                int bPanel = inPlace ? bl.bStart() + pc * bl.ldb() + jr : pc * bl.ncPad() + jr * kc;
+                for (int ir = 0; ir < mc; ir += MR) {
+                    kernel(kc, ap, pc * mcPad + ir * kc, bSrc, bPanel, bStride, strip, ir * NR);
                 }
             }
+            writeStrip(strip, mc, Math.min(NR, nc - jr), c, cAt + jr, ldc, alpha, beta);
         }
     }
 

@@ -17,9 +17,12 @@ class ForwardBenchmarkTest {
     @Test
     void runReportsThroughput() {
         TransformerConfig c = TransformerConfig.builder().name("bench-tiny").nLayers(1).dModel(16).nHeads(2).vocab(32).nCtx(32).build();
-        ForwardBenchmark.Result r = ForwardBenchmark.run(RandomInit.model(c, 1), 2, 8, 1, 3, 1);
+        ForwardBenchmark.Result r = ForwardBenchmark.run(RandomInit.model(c, 1), 2, 8, 1, 1, 1);
         assertEquals(16, r.batch() * r.seq());
         assertTrue(r.tokensPerSecond() > 0 && r.medianMs() > 0 && r.gflops() > 0, r.toString());
         assertEquals(16 / (r.medianMs() / 1e3), r.tokensPerSecond(), 1e-6 * r.tokensPerSecond());
+        assertTrue(r.ceilingGflops() > 0 && r.fractionOfCeiling() > 0, r.toString());
+        // one run: the fraction is that run's forward GFLOP/s over that run's ceiling
+        assertEquals(r.gflops() / r.ceilingGflops(), r.fractionOfCeiling(), 1e-9 * r.fractionOfCeiling());
     }
 }

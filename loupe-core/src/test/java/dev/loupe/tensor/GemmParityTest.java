@@ -74,6 +74,8 @@ class GemmParityTest {
         Kernels.setThreads(2);
         check(g, new SplittableRandom(5), 150, 600, 1600, false, false, 1f, 0f, 0, 0);
         check(g, new SplittableRandom(6), 150, 600, 1600, true, true, 2f, 1f, 2, 1);
+        // K × N over 2M floats: the threads of java-vector share B in more than one column block
+        check(g, new SplittableRandom(7), 100, 700, 3100, false, true, 1f, 0.5f, 1, 3);
     }
 
     @ParameterizedTest(name = "{0}")

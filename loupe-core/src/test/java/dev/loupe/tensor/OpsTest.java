@@ -70,6 +70,38 @@ class OpsTest {
         assertArrayEquals(new float[]{0f, 0f, 0f, 1f, 3f}, r);
     }
 
+    /** The vectorised gelu_new / SiLU / softmax exp (whole vectors and a tail) against tanh / sigmoid references and the scalar path. */
+    @Test
+    void vectorisedActivationsAgreeWithScalar() {
+        assertEquals("VectorActivations", Activations.BEST.getClass().getSimpleName());  // surefire adds the module
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+        float[] x = new float[1003];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextGaussian() * (i % 3 == 0 ? 30 : 2));
+        x[0] = 0f; x[1] = -0f; x[2] = 90f; x[3] = -90f; x[4] = Float.MIN_VALUE;
+        float[] gv = x.clone(), gs = x.clone(), sv = x.clone(), ss = x.clone();
+        Ops.geluNew(gv, gv.length);
+        new Activations.Scalar().geluNew(gs, 0, gs.length);
+        Ops.silu(sv, sv.length);
+        new Activations.Scalar().silu(ss, 0, ss.length);
+        for (int i = 0; i < x.length; i++) {
+            double v = x[i];
+            double gRef = 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))), sRef = v / (1 + Math.exp(-v));
+            assertEquals(gRef, gv[i], 1e-6 * Math.max(1, Math.abs(gRef)), "gelu_new(" + v + ")");
+            assertEquals(sRef, sv[i], 1e-6 * Math.max(1, Math.abs(sRef)), "silu(" + v + ")");
+            assertEquals(gs[i], gv[i], Math.ulp(gs[i]), "gelu_new vector vs scalar at " + v);
+            assertEquals(ss[i], sv[i], Math.ulp(ss[i]), "silu vector vs scalar at " + v);
+        }
+        float[] ev = new float[x.length + 2], es = new float[x.length + 2];
+        Activations.BEST.expShift(x, 3, ev, 1, x.length - 3, 1.5f);
+        new Activations.Scalar().expShift(x, 3, es, 1, x.length - 3, 1.5f);
+        for (int i = 0; i < x.length - 3; i++) {
+            assertEquals(Math.exp((double) (x[i + 3] - 1.5f)), ev[i + 1], 1e-6 * ev[i + 1], "exp at " + i);
+            assertEquals(es[i + 1], ev[i + 1], Math.ulp(es[i + 1]), "exp vector vs scalar at " + i);
+        }
+        assertEquals(0f, ev[0]);
+        assertEquals(0f, ev[x.length - 2]);  // nothing written past n
+    }
+
     @Test
     void layerNormBiasedVarianceAndRms() {
         float[] x = {1, 2, 3, 4, 10, 10, 10, 10};
