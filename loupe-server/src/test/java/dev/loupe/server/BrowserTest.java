@@ -37,7 +37,7 @@ class BrowserTest {
     static final int N = 200;
     static final Path CHROMIUM = Path.of("/usr/bin/chromium"), DRIVER = Path.of("/usr/bin/chromedriver");
     @TempDir static Path dir;
-    static LoupeServer server, noModel, withToken;
+    static LoupeServer server, noModel, withToken, engine;
     static ChromeDriver driver;
     static WebDriverWait wait;
 
@@ -48,6 +48,10 @@ class BrowserTest {
         server = LoupeServer.start(ServerConfig.local(db, 0, Optional.of(new FakeLiveModel(N))));
         noModel = LoupeServer.start(ServerConfig.local(db, 0, Optional.empty()));
         withToken = LoupeServer.start(new ServerConfig(db, "127.0.0.1", 0, "browser-token-1", Optional.empty()));
+        Path engineDb = EngineStores.write(Files.createDirectory(dir.resolve("engine")));
+        try (var s = dev.loupe.store.FeatureStore.openReadOnly(engineDb)) {
+            engine = LoupeServer.start(ServerConfig.local(engineDb, 0, Optional.of(EngineLiveModel.load(EngineStores.MODEL, null, s, null))));
+        }
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());
         o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -63,6 +67,7 @@ class BrowserTest {
         if (server != null) server.close();
         if (noModel != null) noModel.close();
         if (withToken != null) withToken.close();
+        if (engine != null) engine.close();
     }
 
     /** Opens a page; within the already loaded app only the hash changes (as a user clicking a link), which is much cheaper than a reload. */
@@ -214,5 +219,46 @@ class BrowserTest {
         assertTrue(await("#search-results").getText().contains("onerror"));
         assertTrue(driver.findElements(By.cssSelector("main img, main script")).isEmpty());
         assertNoXss();
+    }
+
+    @Test void engineLiveTextShowsTheTopNeuronOfEachTokenAndLinksToIt() throws Exception {
+        String text = "public static void main";
+        float[] acts = EngineLiveModelTest.hookRowsOf(EngineStores.model(), EngineStores.tokenizer(), text);   // BOS first
+        int m = EngineStores.D_MLP, best = 0;
+        for (int i = 1; i < m; i++) if (acts[m + i] > acts[m + best]) best = i;                                 // first text token
+        open(engine, "#/live");
+        await("#live-text").sendKeys(text);
+        driver.findElement(By.id("live-go")).click();
+        int tokens = EngineStores.tokenizer().encode(text, false).length;
+        List<WebElement> toks = wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#live-tokens .tok"), tokens));
+        assertEquals("public", toks.get(0).getText().strip());
+        assertEquals(acts[m + best], Float.parseFloat(toks.get(0).getAttribute("title").substring("activation: ".length())), 0f);
+        screenshot("live.png");
+        toks.get(0).click();
+        WebElement link = await("#live-detail ol a");
+        assertEquals("neurons #" + best, link.getText());
+        link.click();
+        awaitText("#feature-title", "neurons #" + best);
+    }
+
+    @Test void engineSteeringShowsTheGreedyBaselineBesideTheSteeredText() throws Exception {
+        var tok = EngineStores.tokenizer();
+        int[] ids = tok.encode("public static", true);
+        String plain = tok.decode(dev.loupe.model.Generator.generate(EngineStores.model(), ids, 16, dev.loupe.model.Sampling.greedyDecoding(),
+                tok.eosId().orElse(-1), true), true);
+        open(engine, "#/steer");
+        await("#steer-prompt").sendKeys("public static");
+        driver.findElement(By.cssSelector(".steer-feature")).sendKeys("" + EngineLiveModelTest.STEER_NEURON);
+        WebElement s = driver.findElement(By.cssSelector(".steer-strength"));
+        s.clear();
+        s.sendKeys("40");
+        WebElement max = driver.findElement(By.id("steer-max"));
+        max.clear();
+        max.sendKeys("16");
+        driver.findElement(By.id("steer-go")).click();
+        assertEquals("public static" + plain, await("#steer-unsteered").getText());
+        String steered = await("#steer-steered").getText();
+        assertTrue(steered.startsWith("public static") && !steered.equals("public static" + plain), steered);
+        screenshot("steering.png");
     }
 }
