@@ -1,16 +1,18 @@
 // One context window for a feature: token ids, their strings and the feature's activation at each
 // token (table examples). TOP examples have group 0 and rank 0 = highest; QUANTILE examples carry
-// the index of their activation-quantile group. docId/position locate the window in the corpus.
+// the index of their activation-quantile group (0 = lowest); RANDOM examples (group 0) are windows
+// sampled uniformly from the corpus whether or not the feature fires there (auto-interp's random
+// excerpts). docId/position locate the window in the corpus.
 package dev.loupe.store;
 
 import dev.loupe.util.ConfigException;
 import dev.loupe.util.FormatException;
 
 public record Example(Kind kind, int group, int rank, long docId, int position, int[] tokenIds, String[] tokens, float[] acts) {
-    public enum Kind { TOP, QUANTILE; String sql() { return name().toLowerCase(); } }
+    public enum Kind { TOP, QUANTILE, RANDOM; String sql() { return name().toLowerCase(); } }
 
     public Example {
-        if (kind == null) throw new ConfigException("example kind is missing (TOP or QUANTILE)");
+        if (kind == null) throw new ConfigException("example kind is missing (TOP, QUANTILE or RANDOM)");
         if (tokenIds.length == 0 || tokenIds.length != tokens.length || tokenIds.length != acts.length)
             throw new ConfigException("example has " + tokenIds.length + " token ids, " + tokens.length + " token strings and "
                     + acts.length + " activations; they must be equal and non-zero");

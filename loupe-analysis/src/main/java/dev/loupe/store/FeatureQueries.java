@@ -143,14 +143,18 @@ final class FeatureQueries {
         try (ResultSet r = query("SELECT kind, edges, counts FROM histograms WHERE run_id = ? AND feature = ? ORDER BY kind", run, feature)) {
             while (r.next()) hists.put(r.getString(1), new Histogram(Blobs.toFloats(r.getBytes(2), "histograms.edges"), Blobs.toLongs(r.getBytes(3), "histograms.counts")));
         }
-        List<Example> top = new ArrayList<>(), quantile = new ArrayList<>();
+        List<Example> top = new ArrayList<>(), quantile = new ArrayList<>(), random = new ArrayList<>();
         try (ResultSet r = query("SELECT kind, grp, rank, doc_id, position, token_ids, acts, text, token_ends FROM examples "
                 + "WHERE run_id = ? AND feature = ? ORDER BY kind, grp, rank", run, feature)) {
             while (r.next()) {
                 Example.Kind kind = Example.Kind.valueOf(r.getString(1).toUpperCase());
                 Example e = new Example(kind, r.getInt(2), r.getInt(3), r.getLong(4), r.getInt(5), Blobs.toInts(r.getBytes(6), "examples.token_ids"),
                         Example.splitTokens(r.getString(8), Blobs.toInts(r.getBytes(9), "examples.token_ends")), Blobs.toFloats(r.getBytes(7), "examples.acts"));
-                (kind == Example.Kind.TOP ? top : quantile).add(e);
+                (switch (kind) {
+                    case TOP -> top;
+                    case QUANTILE -> quantile;
+                    case RANDOM -> random;
+                }).add(e);
             }
         }
         List<LogitTable> logits = new ArrayList<>();
@@ -177,7 +181,7 @@ final class FeatureQueries {
         }
         List<ProbeResult> probes = probes("p.unit_kind = 'feature' AND p.dictionary_id = ? AND EXISTS (SELECT 1 FROM probe_units u "
                 + "WHERE u.probe_id = p.probe_id AND u.unit = ?)", d.id(), feature);
-        return Optional.of(new FeatureDetail(d.id(), feature, summary, stats, hists, top, quantile, logits, tokens, ranges,
+        return Optional.of(new FeatureDetail(d.id(), feature, summary, stats, hists, top, quantile, random, logits, tokens, ranges,
                 near, out, in, explanations(d.id(), feature), probes));
     }
 

@@ -1,0 +1,13 @@
+// What one FeatureAnalyzer pass saw and where its time went. forwardSeconds is the model run up to
+// the hook (the harvest), encodeSeconds the dictionary encode, statsSeconds the streaming
+// per-feature work, finishSeconds the end-of-pass work (logit tables, ablation, neighbours) plus
+// handing every row to the AnalysisWriter. ablation names how the ablation effect was computed
+// ("exact", "direct-path" or "off"; see HookPath).
+package dev.loupe.features;
+
+public record AnalysisSummary(long tokens, int windows, int features, int deadFeatures, double meanL0,
+                             double forwardSeconds, double encodeSeconds, double statsSeconds, double finishSeconds,
+                             String ablation) {
+    /** Time the analysis adds to the harvest: everything after the forward pass. */
+    public double analysisSeconds() { return encodeSeconds + statsSeconds + finishSeconds; }
+}

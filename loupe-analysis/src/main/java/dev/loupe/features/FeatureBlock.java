@@ -1,0 +1,138 @@
+// Streaming state of a contiguous range of features [f0, f0 + n) for FeatureAnalyzer: fire counts,
+// sums and maxima, fine activation histograms, (token, bin) counts, the top-k windows, a uniform
+// reservoir of firing windows (the quantile samples) and a uniform reservoir of firing tokens with
+// their hook activation and final residual (the ablation samples). Blocks are independent, so the
+// analyzer scans them in parallel; per-feature work touches only firing entries (code > 0).
+// Memory: O(n x (bins + examples x excerpt + samples x width)), independent of corpus length.
+// "Firing" means activation > 0, as in the store (FeatureStats).
+package dev.loupe.features;
+
+import dev.loupe.util.Rng;
+
+final class FeatureBlock {
+    static final int ABLATION_SAMPLES = 8;
+
+    final int f0, n;
+    private final int topK, reservoir, excerpt, dIn, dModel, samples;
+    final long[] fire;
+    final double[] sum;
+    final float[] max;
+    final int[] hist;                 // [n, ActivationBins.COUNT]
+    final TokenBinCounts tokenBins;
+    final Excerpt[] top;              // [n, topK], unordered
+    final int[] topCount;
+    private final float[] topMin;
+    private final int[] topMinSlot;
+    final Excerpt[] quantile;         // [n, reservoir]
+    final long[] firingWindows;
+    final long[] firingSeen;          // firing tokens seen by the ablation reservoir
+    final float[] sampleHook;         // [n, samples, dIn]
+    final float[] sampleResid;        // [n, samples, d_model]
+    final float[] sampleAct;          // [n, samples]
+    private final float[] winMax;
+    private final int[] winPos, touched;
+    private final Rng rng;
+
+    FeatureBlock(int f0, int n, AnalysisOptions o, int vocab, int dIn, int dModel, boolean ablation) {
+        this.f0 = f0;
+        this.n = n;
+        this.topK = o.topK();
+        this.reservoir = o.quantileGroups() * o.perQuantile();
+        this.excerpt = o.exampleWindow();
+        this.dIn = dIn;
+        this.dModel = dModel;
+        this.samples = ablation ? ABLATION_SAMPLES : 0;
+        fire = new long[n];
+        sum = new double[n];
+        max = new float[n];
+        hist = new int[n * ActivationBins.COUNT];
+        tokenBins = new TokenBinCounts(vocab);
+        top = new Excerpt[n * topK];
+        topCount = new int[n];
+        topMin = new float[n];
+        topMinSlot = new int[n];
+        quantile = new Excerpt[n * reservoir];
+        firingWindows = new long[n];
+        firingSeen = new long[n];
+        sampleHook = new float[n * samples * dIn];
+        sampleResid = new float[n * samples * dModel];
+        sampleAct = new float[n * samples];
+        winMax = new float[n];
+        winPos = new int[n];
+        touched = new int[n];
+        rng = new Rng(Rng.mix(o.seed(), f0));
+    }
+
+    /** Number of ablation samples kept for local feature i. */
+    int samples(int i) { return (int) Math.min(samples, firingSeen[i]); }
+
+    void scan(Batch b) {
+        int F = b.features(), S = b.seq(), len = Math.min(excerpt, S);
+        float[] codes = b.codes();
+        for (int w = 0; w < b.windows().length; w++) {
+            int nTouched = 0;
+            int[] toks = b.tokens()[w];
+            for (int s = 0; s < S; s++) {
+                int row = w * S + s, base = row * F + f0, tok = toks[s];
+                for (int i = 0; i < n; i++) {
+                    float a = codes[base + i];
+                    if (!(a > 0)) continue;
+                    fire[i]++;
+                    sum[i] += a;
+                    if (a > max[i]) max[i] = a;
+                    int bin = ActivationBins.of(a);
+                    hist[i * ActivationBins.COUNT + bin]++;
+                    tokenBins.add(i, tok, bin, a);
+                    if (samples > 0) sample(b, i, row, a);
+                    if (a > winMax[i]) {
+                        if (winMax[i] == 0) touched[nTouched++] = i;
+                        winMax[i] = a;
+                        winPos[i] = s;
+                    }
+                }
+            }
+            for (int t = 0; t < nTouched; t++) {
+                int i = touched[t];
+                endWindow(b, w, i, winMax[i], Excerpt.start(S, len, winPos[i]), len);
+                winMax[i] = 0;
+            }
+        }
+    }
+
+    /** Uniform reservoir over firing tokens: keeps the hook row and the final residual row. */
+    private void sample(Batch b, int i, int row, float a) {
+        long seen = ++firingSeen[i];
+        int slot = seen <= samples ? (int) seen - 1 : (int) rng.nextLong(seen);
+        if (slot >= samples) return;
+        int at = i * samples + slot;
+        System.arraycopy(b.hook(), row * dIn, sampleHook, at * dIn, dIn);
+        System.arraycopy(b.resid(), row * dModel, sampleResid, at * dModel, dModel);
+        sampleAct[at] = a;
+    }
+
+    /** A window where local feature i fired, with maximum a: offered to the top-k and to the quantile reservoir. */
+    private void endWindow(Batch b, int w, int i, float a, int start, int len) {
+        int f = f0 + i;
+        if (topCount[i] < topK) {
+            top[i * topK + topCount[i]++] = Excerpt.cut(b, w, start, len, f, a);
+            if (topCount[i] == topK) updateMin(i);
+        } else if (a > topMin[i]) {
+            top[i * topK + topMinSlot[i]] = Excerpt.cut(b, w, start, len, f, a);
+            updateMin(i);
+        }
+        long seen = ++firingWindows[i];
+        int slot = seen <= reservoir ? (int) seen - 1 : (int) rng.nextLong(seen);
+        if (slot < reservoir) quantile[i * reservoir + slot] = Excerpt.cut(b, w, start, len, f, a);
+    }
+
+    private void updateMin(int i) {
+        float m = Float.POSITIVE_INFINITY;
+        int at = 0;
+        for (int j = 0; j < topK; j++) {
+            float v = top[i * topK + j].max();
+            if (v < m) { m = v; at = j; }
+        }
+        topMin[i] = m;
+        topMinSlot[i] = at;
+    }
+}
