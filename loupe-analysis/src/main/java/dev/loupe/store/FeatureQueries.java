@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -144,13 +145,10 @@ final class FeatureQueries {
             while (r.next()) hists.put(r.getString(1), new Histogram(Blobs.toFloats(r.getBytes(2), "histograms.edges"), Blobs.toLongs(r.getBytes(3), "histograms.counts")));
         }
         List<Example> top = new ArrayList<>(), quantile = new ArrayList<>(), random = new ArrayList<>();
-        try (ResultSet r = query("SELECT kind, grp, rank, doc_id, position, token_ids, acts, text, token_ends FROM examples "
-                + "WHERE run_id = ? AND feature = ? ORDER BY kind, grp, rank", run, feature)) {
+        try (ResultSet r = query("SELECT " + EXAMPLE_COLUMNS + " FROM examples WHERE run_id = ? AND feature = ? ORDER BY kind, grp, rank", run, feature)) {
             while (r.next()) {
-                Example.Kind kind = Example.Kind.valueOf(r.getString(1).toUpperCase());
-                Example e = new Example(kind, r.getInt(2), r.getInt(3), r.getLong(4), r.getInt(5), Blobs.toInts(r.getBytes(6), "examples.token_ids"),
-                        Example.splitTokens(r.getString(8), Blobs.toInts(r.getBytes(9), "examples.token_ends")), Blobs.toFloats(r.getBytes(7), "examples.acts"));
-                (switch (kind) {
+                Example e = example(r);
+                (switch (e.kind()) {
                     case TOP -> top;
                     case QUANTILE -> quantile;
                     case RANDOM -> random;
@@ -162,10 +160,7 @@ final class FeatureQueries {
             List<LogitEntry> pos = logitList(run, feature, kind, 1), neg = logitList(run, feature, kind, -1);
             if (!pos.isEmpty() || !neg.isEmpty()) logits.add(new LogitTable(kind, pos, neg));
         }
-        List<TokenStat> tokens = new ArrayList<>();
-        try (ResultSet r = query("SELECT token_id, token, count, mean_act FROM token_stats WHERE run_id = ? AND feature = ? ORDER BY mean_act DESC", run, feature)) {
-            while (r.next()) tokens.add(new TokenStat(r.getInt(1), r.getString(2), r.getLong(3), r.getDouble(4)));
-        }
+        List<TokenStat> tokens = tokenStats(d, feature);
         Map<Integer, List<TokenStat>> ranges = new TreeMap<>();
         try (ResultSet r = query("SELECT bin, token_id, token, count FROM range_tokens WHERE run_id = ? AND feature = ? ORDER BY bin, count DESC", run, feature)) {
             while (r.next()) ranges.computeIfAbsent(r.getInt(1), b -> new ArrayList<>()).add(new TokenStat(r.getInt(2), r.getString(3), r.getLong(4), Double.NaN));
@@ -183,6 +178,36 @@ final class FeatureQueries {
                 + "WHERE u.probe_id = p.probe_id AND u.unit = ?)", d.id(), feature);
         return Optional.of(new FeatureDetail(d.id(), feature, summary, stats, hists, top, quantile, random, logits, tokens, ranges,
                 near, out, in, explanations(d.id(), feature), probes));
+    }
+
+    private static final String EXAMPLE_COLUMNS = "kind, grp, rank, doc_id, position, token_ids, acts, text, token_ends";
+
+    private static Example example(ResultSet r) throws SQLException {
+        Example.Kind kind = Example.Kind.valueOf(r.getString(1).toUpperCase());
+        return new Example(kind, r.getInt(2), r.getInt(3), r.getLong(4), r.getInt(5), Blobs.toInts(r.getBytes(6), "examples.token_ids"),
+                Example.splitTokens(r.getString(8), Blobs.toInts(r.getBytes(9), "examples.token_ends")), Blobs.toFloats(r.getBytes(7), "examples.acts"));
+    }
+
+    /** One kind of example of a feature from the published analysis, by group and rank; empty when there is none. */
+    List<Example> examples(DictionaryInfo d, int feature, Example.Kind kind) throws SQLException {
+        List<Example> out = new ArrayList<>();
+        if (d.currentRunId() == 0) return out;
+        try (ResultSet r = query("SELECT " + EXAMPLE_COLUMNS + " FROM examples WHERE run_id = ? AND feature = ? AND kind = ? ORDER BY grp, rank",
+                d.currentRunId(), feature, kind.sql())) {
+            while (r.next()) out.add(example(r));
+        }
+        return out;
+    }
+
+    /** A feature's per-token table (the token look-up table) from the published analysis, by mean activation. */
+    List<TokenStat> tokenStats(DictionaryInfo d, int feature) throws SQLException {
+        List<TokenStat> out = new ArrayList<>();
+        if (d.currentRunId() == 0) return out;
+        try (ResultSet r = query("SELECT token_id, token, count, mean_act FROM token_stats WHERE run_id = ? AND feature = ? ORDER BY mean_act DESC",
+                d.currentRunId(), feature)) {
+            while (r.next()) out.add(new TokenStat(r.getInt(1), r.getString(2), r.getLong(3), r.getDouble(4)));
+        }
+        return out;
     }
 
     private List<LogitEntry> logitList(long run, int feature, LogitTable.Kind kind, int sign) throws SQLException {
@@ -281,7 +306,7 @@ final class FeatureQueries {
         Map<Long, List<Score>> scores = new LinkedHashMap<>();
         try (ResultSet r = query("SELECT s.explanation_id, s.kind, s.simulator, s.value FROM scores s JOIN explanations e ON e.explanation_id = s.explanation_id "
                 + "WHERE e.dictionary_id = ? AND e.feature = ? ORDER BY s.kind, s.simulator", dictionaryId, feature)) {
-            while (r.next()) scores.computeIfAbsent(r.getLong(1), k -> new ArrayList<>()).add(new Score(r.getString(2), r.getString(3), r.getDouble(4)));
+            while (r.next()) scores.computeIfAbsent(r.getLong(1), k -> new ArrayList<>()).add(new Score(r.getString(2), r.getString(3), nullableDouble(r, 4)));
         }
         List<Explanation> out = new ArrayList<>();
         try (ResultSet r = query("SELECT explanation_id, text, method, explainer_model, prompt_hash, cost_usd, provenance_json, created_at "
@@ -289,6 +314,43 @@ final class FeatureQueries {
             while (r.next())
                 out.add(new Explanation(r.getLong(1), dictionaryId, feature, r.getString(2), r.getString(3), r.getString(4), r.getString(5),
                         r.getDouble(6), r.getString(7), r.getString(8), scores.getOrDefault(r.getLong(1), List.of())));
+        }
+        return out;
+    }
+
+    private static double nullableDouble(ResultSet r, int column) throws SQLException {
+        double v = r.getDouble(column);
+        return r.wasNull() ? Double.NaN : v;
+    }
+
+    /** Features of a dictionary with at least one explanation made by {@code method}. */
+    Set<Integer> explainedFeatures(long dictionaryId, String method) throws SQLException {
+        Set<Integer> out = new HashSet<>();
+        try (ResultSet r = query("SELECT DISTINCT feature FROM explanations WHERE dictionary_id = ? AND method = ?", dictionaryId, method)) {
+            while (r.next()) out.add(r.getInt(1));
+        }
+        return out;
+    }
+
+    /**
+     * Per feature, the score of {@code kind} by {@code simulator} of its latest explanation made by
+     * {@code method} that has such a score; NaN where that score is undefined.
+     */
+    Map<Integer, Double> latestScores(long dictionaryId, String method, String kind, String simulator) throws SQLException {
+        Map<Integer, Double> out = new TreeMap<>();
+        try (ResultSet r = query("SELECT e.feature, s.value FROM explanations e JOIN scores s ON s.explanation_id = e.explanation_id "
+                + "WHERE e.dictionary_id = ? AND e.method = ? AND s.kind = ? AND s.simulator = ? ORDER BY e.feature, e.explanation_id",
+                dictionaryId, method, kind, simulator)) {
+            while (r.next()) out.put(r.getInt(1), nullableDouble(r, 2));  // later explanations overwrite earlier ones
+        }
+        return out;
+    }
+
+    /** Features auto-interp skipped for {@code method}, with the reason. */
+    Map<Integer, String> interpSkips(long dictionaryId, String method) throws SQLException {
+        Map<Integer, String> out = new TreeMap<>();
+        try (ResultSet r = query("SELECT feature, reason FROM interp_skips WHERE dictionary_id = ? AND method = ? ORDER BY feature", dictionaryId, method)) {
+            while (r.next()) out.put(r.getInt(1), r.getString(2));
         }
         return out;
     }

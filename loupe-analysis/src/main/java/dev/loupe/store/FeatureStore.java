@@ -23,7 +23,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 public final class FeatureStore implements AutoCloseable {
     static final int DEFAULT_BUSY_MILLIS = 10_000;
@@ -227,25 +229,63 @@ public final class FeatureStore implements AutoCloseable {
     private void insertScore(long explanationId, Score s) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(
                 "INSERT OR REPLACE INTO scores(explanation_id, kind, simulator, value, created_at) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setLong(1, explanationId); ps.setString(2, s.kind()); ps.setString(3, s.simulator()); ps.setDouble(4, s.value());
+            ps.setLong(1, explanationId); ps.setString(2, s.kind()); ps.setString(3, s.simulator());
+            if (s.defined()) ps.setDouble(4, s.value()); else ps.setNull(4, java.sql.Types.REAL);   // undefined, never 0
             ps.setString(5, Instant.now().toString());
             ps.executeUpdate();
         }
-        // Recomputed rather than max-updated so a replaced (lower) score cannot leave a stale best.
+        // Recomputed rather than max-updated so a replaced (lower, or now undefined) score cannot
+        // leave a stale best; undefined scores are never a best.
+        long dict = longQuery("SELECT dictionary_id FROM explanations WHERE explanation_id = ?", explanationId);
+        long feature = longQuery("SELECT feature FROM explanations WHERE explanation_id = ?", explanationId);
+        try (PreparedStatement ps = conn.prepareStatement("DELETE FROM feature_best_scores WHERE dictionary_id = ? AND kind = ? AND feature = ?")) {
+            ps.setLong(1, dict); ps.setString(2, s.kind()); ps.setLong(3, feature);
+            ps.executeUpdate();
+        }
         try (PreparedStatement ps = conn.prepareStatement("""
-                INSERT OR REPLACE INTO feature_best_scores(dictionary_id, kind, feature, value, explanation_id)
+                INSERT INTO feature_best_scores(dictionary_id, kind, feature, value, explanation_id)
                 SELECT e.dictionary_id, s.kind, e.feature, s.value, e.explanation_id
                 FROM scores s JOIN explanations e ON e.explanation_id = s.explanation_id
-                WHERE e.dictionary_id = (SELECT dictionary_id FROM explanations WHERE explanation_id = ?1)
-                  AND e.feature = (SELECT feature FROM explanations WHERE explanation_id = ?1) AND s.kind = ?2
+                WHERE e.dictionary_id = ? AND e.feature = ? AND s.kind = ? AND s.value IS NOT NULL
                 ORDER BY s.value DESC, e.explanation_id LIMIT 1""")) {
-            ps.setLong(1, explanationId); ps.setString(2, s.kind());
+            ps.setLong(1, dict); ps.setLong(2, feature); ps.setString(3, s.kind());
             ps.executeUpdate();
         }
     }
 
     public List<Explanation> explanations(long dictionaryId, int feature) {
         return read("read explanations", () -> queries.explanations(dictionaryId, feature));
+    }
+
+    /** Features of a dictionary that already have an explanation made by {@code method} (what a resumed run skips). */
+    public Set<Integer> explainedFeatures(long dictionaryId, String method) {
+        return read("read explained features", () -> queries.explainedFeatures(dictionaryId, method));
+    }
+
+    /**
+     * Per feature, the {@code kind} score by {@code simulator} of its latest {@code method}
+     * explanation that has one (NaN: undefined); features without such a score are absent.
+     */
+    public Map<Integer, Double> latestScores(long dictionaryId, String method, String kind, String simulator) {
+        return read("read scores", () -> queries.latestScores(dictionaryId, method, kind, simulator));
+    }
+
+    /** Records that auto-interp skipped a feature for {@code method} and why (replacing an older reason). */
+    public void addInterpSkip(long dictionaryId, int feature, String method, String reason) {
+        write("record skipped feature", () -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "INSERT OR REPLACE INTO interp_skips(dictionary_id, feature, method, reason, created_at) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setLong(1, dictionaryId); ps.setInt(2, feature); ps.setString(3, method); ps.setString(4, reason);
+                ps.setString(5, Instant.now().toString());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Features auto-interp skipped for {@code method}, with the recorded reason. */
+    public Map<Integer, String> interpSkips(long dictionaryId, String method) {
+        return read("read skipped features", () -> queries.interpSkips(dictionaryId, method));
     }
 
     // ---- probes --------------------------------------------------------------------------------
@@ -285,6 +325,16 @@ public final class FeatureStore implements AutoCloseable {
     }
 
     // ---- queries -------------------------------------------------------------------------------
+
+    /** One kind of example (TOP, QUANTILE, RANDOM) of a feature from the published analysis, by group and rank. */
+    public List<Example> examples(long dictionaryId, int feature, Example.Kind kind) {
+        return read("read examples", () -> queries.examples(dictionary(dictionaryId), feature, kind));
+    }
+
+    /** A feature's per-token table (its token look-up table) from the published analysis, by mean activation. */
+    public List<TokenStat> tokenStats(long dictionaryId, int feature) {
+        return read("read token stats", () -> queries.tokenStats(dictionary(dictionaryId), feature));
+    }
 
     /** One page of a dictionary's features from its published analysis. */
     public Page<FeatureSummary> listFeatures(long dictionaryId, FeatureQuery q) {

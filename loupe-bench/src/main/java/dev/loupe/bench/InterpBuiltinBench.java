@@ -1,15 +1,13 @@
 package dev.loupe.bench;
 
-import dev.loupe.interp.ActivationRecord;
 import dev.loupe.interp.AutoInterp;
 import dev.loupe.interp.FeatureRecords;
 import dev.loupe.interp.FeatureResult;
+import dev.loupe.interp.InterpBenchmark;
 import dev.loupe.interp.SplitConfig;
 import dev.loupe.interp.builtin.RuleSimulator;
 import dev.loupe.interp.builtin.StatisticalExplainer;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,8 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Offline auto-interp throughput (issue acceptance: 4096 features explained and scored in under 60 s
  * on 2 cores): the built-in statistical explainer and rule simulator over synthetic features, each
- * with 40 top and 40 random 64-token excerpts (a planted trigger token plus sparse background
- * activity), default splits (explain 5, score 5+5 and 10 random, calibrate 5+5).
+ * with 40 top and 40 random 64-token excerpts ({@link InterpBenchmark#synthetic}), default splits
+ * (explain 5, score 5+5 and 10 random, calibrate 5+5). {@code loupe bench interp} runs the same
+ * workload without JMH and compares it with perfect scaling of its own 1-thread rate.
  * Run: {@code java -jar loupe-bench/target/loupe-bench.jar InterpBuiltinBench}; pin 2 cores with
  * {@code taskset -c 0,1} for the acceptance figure.
  */
@@ -45,29 +44,7 @@ public class InterpBuiltinBench {
     AutoInterp pipeline;
 
     @Setup public void setup() {
-        SplittableRandom rng = new SplittableRandom(1);
-        data = new ArrayList<>(features);
-        for (int f = 0; f < features; f++) {
-            String trigger = " w" + rng.nextInt(5000);
-            List<ActivationRecord> top = new ArrayList<>(), random = new ArrayList<>();
-            for (int k = 0; k < 40; k++) {
-                for (List<ActivationRecord> into : List.of(top, random)) {
-                    String[] t = new String[64];
-                    float[] a = new float[64];
-                    for (int i = 0; i < 64; i++) {
-                        t[i] = " w" + rng.nextInt(200);
-                        if (rng.nextDouble() < 0.02) a[i] = (float) rng.nextDouble();
-                    }
-                    if (into == top) {
-                        int p = rng.nextInt(64);
-                        t[p] = trigger;
-                        a[p] = 5 + (float) rng.nextDouble();
-                    }
-                    into.add(new ActivationRecord(t, a));
-                }
-            }
-            data.add(new FeatureRecords(f, top, random));
-        }
+        data = InterpBenchmark.synthetic(features, 1);
         pipeline = new AutoInterp(new StatisticalExplainer(), RuleSimulator.factory(), SplitConfig.defaults());
     }
 

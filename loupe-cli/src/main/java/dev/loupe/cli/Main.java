@@ -16,7 +16,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "loupe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Mechanistic interpretability for transformer language models.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, InfoCommand.class, InspectCommand.class, TokenizeCommand.class, ForwardCommand.class, GenerateCommand.class, BenchCommand.class, TrainTokenizerCommand.class, TrainLmCommand.class, ServeCommand.class, TrainSaeCommand.class, SynthCommand.class, EvalSaeCommand.class, ConvertSaeCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, InfoCommand.class, InspectCommand.class, TokenizeCommand.class, ForwardCommand.class, GenerateCommand.class, BenchCommand.class, TrainTokenizerCommand.class, TrainLmCommand.class, ServeCommand.class, TrainSaeCommand.class, SynthCommand.class, EvalSaeCommand.class, ConvertSaeCommand.class, ExplainCommand.class, ScoreCommand.class, InterpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe info", "  loupe help forward"})
 public final class Main implements Runnable {

@@ -7,6 +7,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * Façade for explain → simulate → score over many features; the CLI verbs ({@code loupe explain},
@@ -78,16 +80,29 @@ public final class AutoInterp {
      * is recorded as failed with that error; the run continues.
      */
     public List<FeatureResult> runAll(List<FeatureRecords> features, int threads, Consumer<FeatureResult> onResult) {
+        return runEach(features, f -> f, FeatureRecords::featureId, threads, onResult);
+    }
+
+    /**
+     * As {@link #runAll(List, int, Consumer)}, loading each feature's records with {@code load} on the
+     * worker thread just before it is run (so a large dictionary is never in memory at once; the
+     * feature store loads records this way). A failing load fails that feature only.
+     *
+     * @param keys      one key per feature, passed to {@code load}; results keep this order
+     * @param featureId the feature id of a key (names the feature when its load fails)
+     */
+    public <K> List<FeatureResult> runEach(List<K> keys, Function<K, FeatureRecords> load, ToLongFunction<K> featureId, int threads,
+                                           Consumer<FeatureResult> onResult) {
         if (threads < 1) throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             List<Future<FeatureResult>> futures = new ArrayList<>();
-            for (FeatureRecords f : features) {
+            for (K key : keys) {
                 futures.add(pool.submit(() -> {
                     FeatureResult r;
                     try {
-                        r = run(f);
+                        r = run(load.apply(key));
                     } catch (RuntimeException x) {
-                        r = FeatureResult.failed(f.featureId(), "unexpected error: " + x);
+                        r = FeatureResult.failed(featureId.applyAsLong(key), "unexpected error: " + x);
                     }
                     onResult.accept(r);
                     return r;
@@ -99,9 +114,9 @@ public final class AutoInterp {
                     out.add(futures.get(i).get());
                 } catch (InterruptedException x) {
                     Thread.currentThread().interrupt();
-                    throw new InterpFailure("interrupted after " + i + " of " + features.size() + " features");
+                    throw new InterpFailure("interrupted after " + i + " of " + keys.size() + " features");
                 } catch (ExecutionException x) {
-                    out.add(FeatureResult.failed(features.get(i).featureId(), "unexpected error: " + x.getCause()));
+                    out.add(FeatureResult.failed(featureId.applyAsLong(keys.get(i)), "unexpected error: " + x.getCause()));
                 }
             }
             return out;

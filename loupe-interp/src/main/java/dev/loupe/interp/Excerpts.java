@@ -54,9 +54,10 @@ public final class Excerpts {
 
     /** The {@code k} non-trivial excerpts with the largest max activation, descending; ties keep input order. */
     public static List<ActivationRecord> top(List<ActivationRecord> candidates, int k) {
-        return candidates.stream().filter(Excerpts::nonTrivial)
-                .sorted(Comparator.comparingDouble(ActivationRecord::max).reversed())
-                .limit(k).toList();
+        record ByMax(ActivationRecord r, float max) {}  // max computed once per record, not per comparison
+        return candidates.stream().map(r -> new ByMax(r, r.max())).filter(b -> b.max() > 0)
+                .sorted(Comparator.comparingDouble(ByMax::max).reversed())
+                .limit(k).map(ByMax::r).toList();
     }
 
     /**

@@ -54,12 +54,25 @@ public final class Plots {
 
     /** A grouped bar chart: one bar per (category, group), e.g. auto-interp score per dictionary per scoring set. */
     public static void bars(Path png, String title, String yLabel, List<String> categories, Map<String, double[]> groups) {
+        bars(png, title, yLabel, categories, groups, null);
+    }
+
+    /**
+     * As {@link #bars(Path, String, String, List, Map)} with a symmetric error bar of half-width
+     * {@code errors.get(group)[i]} on each bar (null: no error bars).
+     */
+    public static void bars(Path png, String title, String yLabel, List<String> categories, Map<String, double[]> groups, Map<String, double[]> errors) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yLabel).build();
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        if (errors != null) chart.getStyler().setErrorBarsColor(java.awt.Color.BLACK);
         for (var e : new LinkedHashMap<>(groups).entrySet()) {
             if (e.getValue().length != categories.size())
                 throw new ConfigException("bar group " + e.getKey() + " has " + e.getValue().length + " values for " + categories.size() + " categories");
-            chart.addSeries(e.getKey(), categories, toList(e.getValue()));
+            double[] err = errors == null ? null : errors.get(e.getKey());
+            if (err != null && err.length != categories.size())
+                throw new ConfigException("bar group " + e.getKey() + " has " + err.length + " error bars for " + categories.size() + " categories");
+            if (err == null) chart.addSeries(e.getKey(), categories, toList(e.getValue()));
+            else chart.addSeries(e.getKey(), categories, toList(e.getValue()), toList(err));
         }
         write(png, chart);
     }

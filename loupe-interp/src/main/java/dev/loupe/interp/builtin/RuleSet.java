@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.util.FormatException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The machine-readable form of a built-in explanation: a list of {@link Rule}s; the prediction at a
@@ -16,6 +17,7 @@ import java.util.List;
  */
 public record RuleSet(int version, List<Rule> rules) {
     public static final int VERSION = 1;
+    private static final ThreadLocal<Map.Entry<String, RuleSet>> LAST_WRITTEN = new ThreadLocal<>();
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     public RuleSet {
@@ -54,13 +56,19 @@ public record RuleSet(int version, List<Rule> rules) {
 
     public String toJson() {
         try {
-            return JSON.writeValueAsString(this);
+            String json = JSON.writeValueAsString(this);
+            LAST_WRITTEN.set(Map.entry(json, this));
+            return json;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("rule set could not be written as JSON", e);
         }
     }
 
     public static RuleSet fromJson(String json) {
+        // The pipeline explains and then simulates a feature on one thread: the form it parses is the
+        // very string this thread just wrote, so the (immutable) rule set is reused without parsing.
+        Map.Entry<String, RuleSet> last = LAST_WRITTEN.get();
+        if (last != null && last.getKey() == json) return last.getValue();
         try {
             RuleSet r = JSON.readValue(json, RuleSet.class);
             if (r == null) throw new FormatException("rule set JSON is empty");

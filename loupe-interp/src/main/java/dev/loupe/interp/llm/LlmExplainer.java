@@ -5,6 +5,7 @@ import dev.loupe.interp.Explainer;
 import dev.loupe.interp.Explanation;
 import dev.loupe.interp.InterpFailure;
 import dev.loupe.interp.prompt.ExplanationPrompt;
+import dev.loupe.interp.prompt.Prompt;
 import java.util.List;
 import java.util.Map;
 
@@ -29,9 +30,10 @@ public final class LlmExplainer implements Explainer {
     @Override public String name() { return "openai:" + client.config().model(); }
 
     @Override public Explanation explain(List<ActivationRecord> records, Map<String, Double> lookupTable) {
-        ChatReply r = client.chat(ExplanationPrompt.build(records), maxTokens, temperature, false);
+        Prompt prompt = ExplanationPrompt.build(records);
+        ChatReply r = client.chat(prompt, maxTokens, temperature, false);
         String text = ExplanationPrompt.parseCompletion(r.content());
         if (text.isEmpty()) throw new InterpFailure("llm explainer returned an empty explanation");
-        return new Explanation(text, null, name());
+        return new Explanation(text, null, name(), prompt.hash());
     }
 }

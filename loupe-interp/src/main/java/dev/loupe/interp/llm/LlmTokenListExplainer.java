@@ -5,6 +5,7 @@ import dev.loupe.interp.Explainer;
 import dev.loupe.interp.Explanation;
 import dev.loupe.interp.InterpFailure;
 import dev.loupe.interp.prompt.ExplanationPrompt;
+import dev.loupe.interp.prompt.Prompt;
 import dev.loupe.interp.prompt.TokenListPrompt;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +31,9 @@ public final class LlmTokenListExplainer implements Explainer {
     @Override public Explanation explain(List<ActivationRecord> records, Map<String, Double> tokenScores) {
         List<String> top = TokenListPrompt.topTokens(tokenScores, k);
         if (top.isEmpty()) throw new InterpFailure("token-list explainer needs a non-empty token table (look-up table or weight scores)");
-        String text = ExplanationPrompt.parseCompletion(client.chat(TokenListPrompt.build(top), 60, 0.0, false).content());
+        Prompt prompt = TokenListPrompt.build(top);
+        String text = ExplanationPrompt.parseCompletion(client.chat(prompt, 60, 0.0, false).content());
         if (text.isEmpty()) throw new InterpFailure("llm token-list explainer returned an empty explanation");
-        return new Explanation(text, null, name());
+        return new Explanation(text, null, name(), prompt.hash());
     }
 }

@@ -45,6 +45,7 @@ public final class OpenAiClient {
     private final HttpClient http;
     private final Semaphore inFlight;
     private final AtomicLong tokensUsed = new AtomicLong();
+    private final ThreadLocal<long[]> threadTokens = ThreadLocal.withInitial(() -> new long[1]);
     private final AtomicLong requestsSent = new AtomicLong();
 
     public OpenAiClient(OpenAiConfig config) { this(config, System::getenv); }
@@ -64,6 +65,12 @@ public final class OpenAiClient {
 
     /** Tokens spent so far (from the servers' usage reports; cached replies cost nothing). */
     public long tokensUsed() { return tokensUsed.get(); }
+
+    /**
+     * Tokens spent by requests made from the calling thread: the pipeline explains and scores each
+     * feature on one thread, so the difference before and after a feature is that feature's cost.
+     */
+    public long tokensUsedByThisThread() { return threadTokens.get()[0]; }
 
     /** HTTP attempts made (retries included, cache hits excluded). */
     public long requestsSent() { return requestsSent.get(); }
@@ -85,6 +92,7 @@ public final class OpenAiClient {
         String reply = send(body);
         ChatReply parsed = parse(reply, false);
         tokensUsed.addAndGet(parsed.totalTokens());
+        threadTokens.get()[0] += parsed.totalTokens();
         if (cached != null) writeAtomically(cached, reply);
         return parsed;
     }

@@ -11,6 +11,18 @@ import java.util.List;
 public record Prompt(List<ChatMessage> messages) {
     public Prompt { messages = List.copyOf(messages); }
 
+    /** SHA-256 (hex) of the messages with their roles: identifies the exact prompt in the feature store. */
+    public String hash() {
+        StringBuilder sb = new StringBuilder();
+        for (ChatMessage m : messages) sb.append(m.role().apiName()).append('\u0000').append(m.content()).append('\u0000');
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256", e);
+        }
+    }
+
     public String flat() {
         StringBuilder sb = new StringBuilder();
         for (ChatMessage m : messages) sb.append(m.content());

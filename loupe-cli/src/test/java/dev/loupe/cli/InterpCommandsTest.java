@@ -1,0 +1,60 @@
+package dev.loupe.cli;
+
+import dev.loupe.interp.InterpStores;
+import dev.loupe.store.FeatureStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The auto-interp verbs in-process on the hand-made store of {@link InterpStores}. */
+class InterpCommandsTest {
+    static SaeCommandsTest.Out run(String... args) { return SaeCommandsTest.run(args); }
+
+    @Test
+    void runExplainScoreAndReport(@TempDir Path tmp) {
+        Path db = tmp.resolve("loupe.db");
+        try (FeatureStore s = FeatureStore.open(db)) {
+            InterpStores.write(s, "sae", "standard");
+        }
+        var e = run("explain", "--store", db.toString(), "--dictionary", "sae", "--features", "0-1");
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("feature 0: the token \"red\""), e.out());
+        assertTrue(e.out().contains("feature 1: not explained (only 5 non-trivial top excerpts (need 20))"), e.out());
+
+        var r = run("interp", "run", "--store", db.toString(), "--dictionary", "sae", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("builtin-stat / builtin-rules: 1 done, 0 skipped, 0 failed, 2 already done"), r.out());
+        assertTrue(r.err().contains("1/1  done 1"), "progress bar on stderr: " + r.err());
+
+        var sc = run("score", "--store", db.toString(), "--dictionary", "sae", "--feature", "0", "--explanation", "the token \"cat\"");
+        assertEquals(0, sc.code(), sc.err());
+        assertTrue(sc.out().contains("top_and_random"), sc.out());
+
+        Path png = tmp.resolve("fig.png");
+        var rep = run("interp", "report", "--store", db.toString(), "--png", png.toString());
+        assertEquals(0, rep.code(), rep.err());
+        assertTrue(rep.out().contains("| sae (standard) | 2 | 1 | 0 |"), rep.out());
+        assertTrue(Files.isRegularFile(png));
+    }
+
+    @Test
+    void puzzlesReportCountsAndBadInputsFailCleanly(@TempDir Path tmp) {
+        var p = run("interp", "puzzles");
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().matches("(?s)loupe: solved \\d+/\\d+, truth ranked first \\d+/\\d+.*"), p.out());
+
+        var bad = run("interp", "run", "--store", tmp.resolve("none.db").toString(), "--dictionary", "sae");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("does not exist; create it with `loupe analyze`"), bad.err());
+        assertFalse(Files.exists(tmp.resolve("none.db")), "no empty store left behind");
+        var sim = run("interp", "puzzles", "--simulator", "openai");
+        assertEquals(2, sim.code());
+        assertTrue(sim.err().contains("needs --llm-base-url and --llm-model"), sim.err());
+        var feats = run("explain", "--store", tmp.resolve("x.db").toString(), "--dictionary", "sae", "--features", "3-1");
+        assertEquals(2, feats.code());
+    }
+}
