@@ -5,35 +5,46 @@ import dev.loupe.store.FeatureDetail;
 import dev.loupe.store.FeatureQuery;
 import dev.loupe.store.FeatureStore;
 import dev.loupe.store.FeatureSummary;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-// A scaled-down `loupe demo --no-serve` end to end on models/loupe-1l with the repository's own
-// sources as the corpus (a few thousand tokens, seconds): the store must hold the five dictionaries,
+// A scaled-down `loupe demo --no-serve` end to end on models/loupe-1l with a copy of the repository's
+// own Java sources as the corpus (a few thousand tokens): the store must hold the five dictionaries,
 // each analysed (features, examples) and auto-interpreted (explanations); a rerun must reuse every
 // stage, and a changed analysis flag must redo the store but not the harvest or the SAE.
 class DemoCommandTest {
-    static final String[] SMALL = {"--no-serve", "--model", "../models/loupe-1l", "--corpus", "..", "--tokens", "3000", "--train-tokens", "4096",
-            "--expansion", "2", "--k", "8", "--eval-tokens", "1000", "--ica-components", "8"};
+    static final String[] SMALL = {"--no-serve", "--model", "../models/loupe-1l", "--tokens", "3000", "--train-tokens", "4096",
+            "--expansion", "1", "--k", "4", "--eval-tokens", "1000", "--ica-components", "4"};
+    @TempDir static Path corpus;
+
+    /** The repository's .java files, flattened into one folder that stays unchanged while the test runs. */
+    @BeforeAll static void copySources() throws IOException {
+        try (Stream<Path> s = Files.walk(Path.of(".."))) {
+            for (Path p : (Iterable<Path>) s.filter(f -> f.toString().endsWith(".java") && !f.toString().contains("/target/"))::iterator)
+                Files.copy(p, corpus.resolve(Path.of("..").relativize(p).toString().replace('/', '_')));
+        }
+    }
 
     static String[] demo(Path ws, String... more) {
-        String[] args = new String[SMALL.length + 3 + more.length];
-        args[0] = "demo";
-        System.arraycopy(SMALL, 0, args, 1, SMALL.length);
-        args[SMALL.length + 1] = "--workspace";
-        args[SMALL.length + 2] = ws.toString();
-        System.arraycopy(more, 0, args, SMALL.length + 3, more.length);
-        return MainTest.run(args);
+        List<String> args = new ArrayList<>(List.of("demo"));
+        args.addAll(List.of(SMALL));
+        args.addAll(List.of("--corpus", corpus.toString(), "--workspace", ws.toString()));
+        args.addAll(List.of(more));
+        return MainTest.run(args.toArray(String[]::new));
     }
 
     @Test void smallDemoWritesAFullStoreAndReusesItsStages(@TempDir Path ws) throws Exception {
-        String[] r = demo(ws, "--analysis-tokens", "4000");
+        String[] r = demo(ws, "--analysis-tokens", "2000");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("harvest activations") && r[1].contains("train SAE") && r[1].contains("auto-interp"), r[1]);
         Path db = ws.resolve("loupe.db");
@@ -53,19 +64,19 @@ class DemoCommandTest {
                 for (int f = 0; f < d.dFeatures() && explained == 0; f++) explained += s.explanations(d.id(), f).size();
                 assertTrue(explained > 0, d.name() + " has explanations");
             }
-            assertEquals(1024, s.requireDictionary("sae").dFeatures());
-            assertEquals(1024, s.requireDictionary("random").dFeatures());
-            assertEquals(8, s.requireDictionary("ica").dFeatures());
+            assertEquals(512, s.requireDictionary("sae").dFeatures());
+            assertEquals(512, s.requireDictionary("random").dFeatures());
+            assertEquals(4, s.requireDictionary("ica").dFeatures());
         }
         long stamp = Files.getLastModifiedTime(db).toMillis();
 
-        r = demo(ws, "--analysis-tokens", "4000");
+        r = demo(ws, "--analysis-tokens", "2000");
         assertEquals("0", r[0], r[2]);
         assertFalse(r[1].contains("harvest activations") || r[1].contains("train SAE") || r[1].contains("analyze"), r[1]);
         assertTrue(r[1].contains("up to date"), r[1]);
         assertEquals(stamp, Files.getLastModifiedTime(db).toMillis());
 
-        r = demo(ws, "--analysis-tokens", "3000");
+        r = demo(ws, "--analysis-tokens", "1500");
         assertEquals("0", r[0], r[2]);
         assertFalse(r[1].contains("harvest activations") || r[1].contains("train SAE") || r[1].contains("fit baselines"), r[1]);
         assertTrue(r[1].contains("analyze sae") && r[1].contains("analyze random"), r[1]);

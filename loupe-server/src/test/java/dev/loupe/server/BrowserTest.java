@@ -83,8 +83,9 @@ class BrowserTest {
     static void awaitText(String css, String text) { wait.until(ExpectedConditions.textToBe(By.cssSelector(css), text)); }
 
     /** Saves a screenshot of the whole page (up to 3000 px tall) under target/screenshots. */
-    static void screenshot(String name) throws Exception {
-        Path out = Path.of("target", "screenshots");
+    static void screenshot(String name) throws Exception { screenshot(Path.of("target", "screenshots"), name); }
+
+    static void screenshot(Path out, String name) throws Exception {
         Files.createDirectories(out);
         Dimension before = driver.manage().window().getSize();
         long height = (Long) ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollHeight");
@@ -260,5 +261,22 @@ class BrowserTest {
         String steered = await("#steer-steered").getText();
         assertTrue(steered.startsWith("public static") && !steered.equals("public static" + plain), steered);
         screenshot("steering.png");
+    }
+
+    /** The README's pictures: run with -Dloupe.demoStore=../work/demo/loupe.db after `./loupe demo --no-serve`; writes docs/img. */
+    @Test void readmeScreenshotsOfADemoStore() throws Exception {
+        String store = System.getProperty("loupe.demoStore");
+        Assumptions.assumeTrue(store != null && Files.isRegularFile(Path.of(store)), "README screenshots need -Dloupe.demoStore=PATH of a demo store");
+        Path img = Path.of("..", "docs", "img");
+        try (LoupeServer s = LoupeServer.start(ServerConfig.local(Path.of(store), 0, Optional.empty()))) {
+            open(s, "#/");
+            await("#dicts tr.dict-row");
+            screenshot(img, "overview.png");
+            open(s, "#/d/sae?sort=score&order=desc");
+            await("#features tr.feature-row td a").click();
+            await("#feature-title");
+            await("#top-examples .tok");
+            screenshot(img, "feature.png");
+        }
     }
 }
