@@ -44,7 +44,7 @@ class DemoCommandTest {
     }
 
     @Test void smallDemoWritesAFullStoreAndReusesItsStages(@TempDir Path ws) throws Exception {
-        String[] r = demo(ws, "--analysis-tokens", "2000");
+        String[] r = demo(ws, "--analysis-tokens", "4000");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("harvest activations") && r[1].contains("train SAE") && r[1].contains("auto-interp"), r[1]);
         Path db = ws.resolve("loupe.db");
@@ -70,13 +70,13 @@ class DemoCommandTest {
         }
         long stamp = Files.getLastModifiedTime(db).toMillis();
 
-        r = demo(ws, "--analysis-tokens", "2000");
+        r = demo(ws, "--analysis-tokens", "4000");
         assertEquals("0", r[0], r[2]);
         assertFalse(r[1].contains("harvest activations") || r[1].contains("train SAE") || r[1].contains("analyze"), r[1]);
         assertTrue(r[1].contains("up to date"), r[1]);
         assertEquals(stamp, Files.getLastModifiedTime(db).toMillis());
 
-        r = demo(ws, "--analysis-tokens", "1500");
+        r = demo(ws, "--analysis-tokens", "3000");
         assertEquals("0", r[0], r[2]);
         assertFalse(r[1].contains("harvest activations") || r[1].contains("train SAE") || r[1].contains("fit baselines"), r[1]);
         assertTrue(r[1].contains("analyze sae") && r[1].contains("analyze random"), r[1]);

@@ -24,6 +24,7 @@ import dev.loupe.features.FeatureAnalyzer;
 import dev.loupe.interp.InterpOptions;
 import dev.loupe.interp.InterpPipeline;
 import dev.loupe.interp.InterpSummary;
+import dev.loupe.interp.SplitConfig;
 import dev.loupe.model.Transformer;
 import dev.loupe.model.arch.ModelLoader;
 import dev.loupe.sae.Sae;
@@ -64,6 +65,10 @@ public final class DemoPipeline {
     static final double HELD_OUT = 0.02;             // the split loupe-1l was trained with (TextCorpus)
     static final int MAX_CONTEXT = 128, BATCH = 1024;
     static final double LR = 1e-3;
+    /** 20 random windows per feature (not 10) so that auto-interp's random scoring set of 15 can be drawn. */
+    static final AnalysisOptions ANALYSIS = AnalysisOptions.defaults().withExamples(20, 5, 4, 20, 64);
+    /** Bills et al.'s splits with 10 non-trivial top excerpts required (not 20), so rarer features are explained too. */
+    static final SplitConfig SPLITS = new SplitConfig(5, 5, 5, 5, 10, 5);
     static final int ICA_ROWS = 10_000, ICA_ITERATIONS = 80;   // FastICA costs n·m² per iteration in scalar Java
 
     /** One dictionary of the demo: its store name, kind, file (relative to the workspace; null for neurons). */
@@ -118,7 +123,7 @@ public final class DemoPipeline {
 
         List<Dict> dicts = dictionaries(width);
         ObjectNode storeIn = base.deepCopy().put("stage", "store").put("analysis_tokens", o.analysisTokens()).put("eval_tokens", o.evalTokens())
-                .put("analysis", AnalysisOptions.defaults().toString()).put("interp", "builtin");
+                .put("analysis", ANALYSIS.toString()).put("interp", "builtin " + SPLITS);
         storeIn.set("sae", saeIn);
         storeIn.set("baselines", baseIn);
         Path store = buildStore(storeIn, dicts);
@@ -147,6 +152,13 @@ public final class DemoPipeline {
             split = TextCorpus.split(TextCorpus.read(corpusPath), HELD_OUT);
         }
         return split;
+    }
+
+    /** Held-out documents only; the training split (most of the corpus) is not kept in memory for them. */
+    private List<Document> heldOut() {
+        List<Document> h = split().heldOut();
+        split = new TextCorpus.Split(List.of(), h);
+        return h;
     }
 
     private Iterator<TokenWindows.Window> windows(List<Document> docs) {
@@ -221,7 +233,7 @@ public final class DemoPipeline {
      */
     private Path buildStore(ObjectNode in, List<Dict> dicts) {
         Path build = cache.dir().resolve("build.db"), published = cache.output(STORE);
-        if (cache.done("store", in)) {
+        if (Files.isRegularFile(published) && cache.markerMatches("store", in)) {
             out.println("demo: store " + published + " is up to date");
             return published;
         }
@@ -231,9 +243,8 @@ public final class DemoPipeline {
                 for (Dict d : dicts) { cache.forget("analyze-" + d.name()); cache.forget("interp-" + d.name()); }
                 cache.markDone("build", in);
             }
-            int[][] evalWindows = TokenWindows.tokens(TokenWindows.collect(split().heldOut(), tok, TokenWindows.Options.of(ctx, tok, true),
-                    (int) Math.max(1, o.evalTokens() / ctx)));
-            float[] evalRows = Harvester.collect(model, o.hook(), evalWindows, harvestOptions());
+            int[][] evalWindows = null;
+            float[] evalRows = null;
             try (FeatureStore store = FeatureStore.open(build)) {
                 long modelId = store.putModel(ModelInfo.of(o.model().toAbsolutePath().normalize().getFileName().toString(),
                         model.config().name(), o.model().toAbsolutePath().normalize().toString()));
@@ -243,6 +254,11 @@ public final class DemoPipeline {
                     long id = store.putDictionary(info);
                     ObjectNode stageIn = in.deepCopy().put("dictionary", d.name());
                     if (!cache.markerMatches("analyze-" + d.name(), stageIn)) {
+                        if (evalRows == null) {
+                            evalWindows = TokenWindows.tokens(TokenWindows.collect(heldOut(), tok, TokenWindows.Options.of(ctx, tok, true),
+                                    (int) Math.max(1, o.evalTokens() / ctx)));
+                            evalRows = Harvester.collect(model, o.hook(), evalWindows, harvestOptions());
+                        }
                         store.setEvalMetrics(id, metrics(d, evalRows, evalWindows));
                         analyze(store, id, d);
                         cache.markDone("analyze-" + d.name(), stageIn);
@@ -278,9 +294,9 @@ public final class DemoPipeline {
     private void analyze(FeatureStore store, long id, Dict d) {
         long windows = Math.max(1, o.analysisTokens() / ctx);
         ProgressBar bar = new ProgressBar(out, interactive, "analyze " + d.name() + " (" + d.dictionary().dFeatures() + ")", windows * ctx, "tokens");
-        Iterator<TokenWindows.Window> it = bar.counting(limit(windows(split().heldOut()), windows), ctx);
+        Iterator<TokenWindows.Window> it = bar.counting(limit(windows(heldOut()), windows), ctx);
         try (AnalysisWriter w = store.beginAnalysis(id, provenance(d))) {
-            AnalysisSummary s = FeatureAnalyzer.analyze(model, tok, o.hook(), d.dictionary(), it, AnalysisOptions.defaults(), w, quiet);
+            AnalysisSummary s = FeatureAnalyzer.analyze(model, tok, o.hook(), d.dictionary(), it, ANALYSIS, w, quiet);
             w.commit();
             bar.finish(s.tokens(), String.format(Locale.ROOT, "%d features, %d dead, mean L0 %.1f", s.features(), s.deadFeatures(), s.meanL0()));
         }
@@ -288,7 +304,7 @@ public final class DemoPipeline {
 
     private void interp(FeatureStore store, long id, Dict d) {
         ProgressBar bar = new ProgressBar(out, interactive, "auto-interp " + d.name(), d.dictionary().dFeatures(), "features");
-        InterpSummary s = InterpPipeline.run(store, id, InterpOptions.defaults(), quiet);
+        InterpSummary s = InterpPipeline.run(store, id, InterpOptions.defaults().withSplits(SPLITS), quiet);
         bar.finish(d.dictionary().dFeatures(), s.describe());
     }
 
