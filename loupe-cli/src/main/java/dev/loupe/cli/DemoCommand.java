@@ -29,12 +29,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--hook", defaultValue = DemoOptions.DEFAULT_HOOK, description = "Hook the dictionaries read (default ${DEFAULT-VALUE}).") String hook;
     @Option(names = "--workspace", defaultValue = "work/demo", description = "Folder for stage outputs and the store (default ${DEFAULT-VALUE}).") Path workspace;
     @Option(names = "--tokens", description = "Tokens harvested for SAE training and baselines (default 1000000).") Long tokens;
-    @Option(names = "--train-tokens", description = "Activation rows the SAE trains on (default 2000000).") Long trainTokens;
+    @Option(names = "--train-tokens", description = "Activation rows the SAE trains on (default 400000).") Long trainTokens;
     @Option(names = "--expansion", description = "SAE width as a multiple of the hook's width, R (default 8).") Integer expansion;
     @Option(names = "--k", description = "Active features per token of the TopK SAE (default 32).") Integer k;
-    @Option(names = "--analysis-tokens", description = "Held-out tokens each dictionary is analysed on (default 200000).") Long analysisTokens;
-    @Option(names = "--eval-tokens", description = "Held-out tokens for L0 / FVU / CE recovered (default 32000).") Long evalTokens;
-    @Option(names = "--ica-components", description = "ICA components (default 64).") Integer ica;
+    @Option(names = "--analysis-tokens", description = "Held-out tokens each dictionary is analysed on (default 100000).") Long analysisTokens;
+    @Option(names = "--eval-tokens", description = "Held-out tokens for L0 / FVU / CE recovered (default 16000).") Long evalTokens;
+    @Option(names = "--ica-components", description = "ICA components (default 32).") Integer ica;
     @Option(names = "--seed", description = "Seed of every random choice (default 0).") Long seed;
     @Option(names = "--no-serve", description = "Stop after writing the store.") boolean noServe;
     @Option(names = "--port", defaultValue = "" + ServerConfig.DEFAULT_PORT, description = "Browser port (default ${DEFAULT-VALUE}; 0 = any free port).") int port;

@@ -44,7 +44,7 @@ public record DemoOptions(Path model, Path tokenizer, Path corpus, String hook, 
     /** The built-in demo: models/loupe-1l, the JDK sources, MLP neurons of block 0, R = 8. */
     public static DemoOptions defaults(Path workspace) {
         return new DemoOptions(Path.of("models", "loupe-1l"), null, null, DEFAULT_HOOK, workspace,
-                1_000_000, 2_000_000, 8, 32, 200_000, 32_000, 64, 0);
+                1_000_000, 400_000, 8, 32, 100_000, 16_000, 32, 0);
     }
 
     private static void atLeast(String flag, long v, long min) {

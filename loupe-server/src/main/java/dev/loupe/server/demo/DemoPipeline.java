@@ -69,7 +69,7 @@ public final class DemoPipeline {
     static final AnalysisOptions ANALYSIS = AnalysisOptions.defaults().withExamples(20, 5, 4, 20, 64);
     /** Bills et al.'s splits with 10 non-trivial top excerpts required (not 20), so rarer features are explained too. */
     static final SplitConfig SPLITS = new SplitConfig(5, 5, 5, 5, 10, 5);
-    static final int ICA_ROWS = 10_000, ICA_ITERATIONS = 80;   // FastICA costs n·m² per iteration in scalar Java
+    static final int PCA_ROWS = 50_000, ICA_ROWS = 10_000, ICA_ITERATIONS = 80;   // both are scalar Java: d² (PCA) and n·m² (FastICA) per row/iteration
 
     /** One dictionary of the demo: its store name, kind, file (relative to the workspace; null for neurons). */
     record Dict(String name, String kind, String path, Dictionary dictionary) {}
@@ -115,8 +115,8 @@ public final class DemoPipeline {
                 .put("k", o.topK()).put("train_tokens", o.trainTokens()).put("batch", BATCH).put("lr", LR).put("seed", o.seed());
         saeIn.set("harvest", harvestIn);
         ObjectNode baseIn = StageCache.object().put("stage", "baselines").put("ica_components", Math.min(o.icaComponents(), width))
-                .put("ica_rows", ICA_ROWS).put("ica_iterations", ICA_ITERATIONS)
-                .put("random_features", o.expansion() * width).put("seed", o.seed());
+                .put("pca_rows", PCA_ROWS).put("ica_rows", ICA_ROWS).put("ica_iterations", ICA_ITERATIONS)
+                .put("random_features", width).put("seed", o.seed());
         baseIn.set("harvest", harvestIn);
         trainSae(saeIn, harvest);
         fitBaselines(baseIn, harvest, width);
@@ -203,7 +203,7 @@ public final class DemoPipeline {
     private void fitBaselines(ObjectNode in, Path harvest, int width) {
         cache.run("baselines", in, false, dir -> {
             ProgressBar bar = new ProgressBar(out, interactive, "fit baselines", 3, "of pca, ica, random");
-            long rows = Math.min(o.harvestTokens(), 200_000);
+            long rows = Math.min(o.harvestTokens(), PCA_ROWS);
             Baselines.pca(ShardSource.open(harvest, o.hook(), 0, o.seed()), rows, width).save(dir.resolve("pca.safetensors"));
             bar.update(1);
             Baselines.ica(ShardSource.open(harvest, o.hook(), 65_536, o.seed()), Math.min(rows, ICA_ROWS), in.get("ica_components").asInt(), o.seed(), ICA_ITERATIONS)
