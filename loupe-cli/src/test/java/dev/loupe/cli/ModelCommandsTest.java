@@ -91,16 +91,4 @@ class ModelCommandsTest {
         r = MainTest.run("generate", "--model", dir.resolve("stories260K.bin").toString(), "--tokenizer", dir.resolve("missing.bin").toString(), "--prompt", "x", "--max-new", "2");
         assertTrue(!r[0].equals("0") && r[2].contains("missing.bin"), r[2]);
     }
-
-    @Test
-    void demoGivesAFirstLookAtAModel() {
-        Path dir = Shared.path("models/stories260K");
-        String[] r = MainTest.run("demo", "--model", dir.resolve("stories260K.bin").toString(), "--prompt", "Once upon a time", "--max-new", "6");
-        assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("5 layer(s)") && r[1].contains("greedy   Once upon a time"), r[1]);
-        assertTrue(r[1].contains("blocks.4.mlp.hook_post") && r[1].contains("neuron"), r[1]);
-        r = MainTest.run("demo", "--model", dir.resolve("nope").toString());
-        assertEquals("2", r[0]);
-        assertTrue(r[2].contains("nope"), r[2]);
-    }
 }

@@ -1,7 +1,13 @@
 package dev.loupe.dictionary;
 
+import dev.loupe.io.SafeTensors;
+import dev.loupe.io.SafeTensorsWriter;
 import dev.loupe.sae.SaeOps;
 import dev.loupe.tensor.Tensor;
+import dev.loupe.util.FormatException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The baselines of Cunningham et al. 2023 as one linear {@link Dictionary}: codes c = E·(x − μ),
@@ -77,5 +83,39 @@ public final class LinearDictionary implements Dictionary {
         SaeOps.mm(false, false, n, dIn, m, codes.data(), decoder, 0f, out);
         SaeOps.addRows(out, n, dIn, center);
         return new Tensor(out, n, dIn);
+    }
+
+    /**
+     * Saves this dictionary as one safetensors file (tensors encoder, decoder [m, dIn] and center [dIn];
+     * metadata kind, clip, top_k), written atomically, so a baseline fitted once (PCA, ICA) can be
+     * reopened by the browser's live model without its activations. {@link #read} is the inverse.
+     */
+    public void save(Path file) {
+        new SafeTensorsWriter().metadata("loupe_dictionary", "linear").metadata("kind", kind)
+                .metadata("clip", String.valueOf(clip)).metadata("top_k", String.valueOf(topK))
+                .add("encoder", new Tensor(encoder, m, dIn)).add("decoder", new Tensor(decoder, m, dIn)).add("center", new Tensor(center, dIn))
+                .write(file);
+    }
+
+    /** Reads a file written by {@link #save}. */
+    public static LinearDictionary read(Path file) {
+        if (!Files.isRegularFile(file)) throw new FormatException(file + ": no such baseline dictionary file; rerun the step that wrote it");
+        try (SafeTensors st = SafeTensors.open(file)) {
+            var meta = st.metadata();
+            if (!"linear".equals(meta.get("loupe_dictionary")) || !st.contains("encoder") || !st.contains("decoder") || !st.contains("center"))
+                throw new FormatException(file + ": not a Loupe baseline dictionary (needs metadata loupe_dictionary=linear and tensors encoder, decoder, center)");
+            Tensor enc = st.tensor("encoder"), dec = st.tensor("decoder"), c = st.tensor("center");
+            if (enc.rank() != 2 || dec.rank() != 2 || c.rank() != 1 || enc.dim(0) != dec.dim(0) || enc.dim(1) != dec.dim(1) || c.dim(0) != enc.dim(1))
+                throw new FormatException(file + ": encoder/decoder must both be [m, d_in] and center [d_in]");
+            int topK;
+            try {
+                topK = Integer.parseInt(meta.getOrDefault("top_k", "0"));
+            } catch (NumberFormatException e) {
+                throw new FormatException(file + ": metadata top_k '" + meta.get("top_k") + "' is not an integer");
+            }
+            if (topK < 0 || topK > enc.dim(0)) throw new FormatException(file + ": metadata top_k " + topK + " is outside 0.." + enc.dim(0));
+            return new LinearDictionary(meta.getOrDefault("kind", "linear"), enc.dim(1), enc.dim(0), enc.data(), dec.data(), c.data(),
+                    Boolean.parseBoolean(meta.get("clip")), topK);
+        }
     }
 }

@@ -37,7 +37,7 @@ class BrowserTest {
     static final int N = 200;
     static final Path CHROMIUM = Path.of("/usr/bin/chromium"), DRIVER = Path.of("/usr/bin/chromedriver");
     @TempDir static Path dir;
-    static LoupeServer server, noModel, withToken;
+    static LoupeServer server, noModel, withToken, engine;
     static ChromeDriver driver;
     static WebDriverWait wait;
 
@@ -48,6 +48,10 @@ class BrowserTest {
         server = LoupeServer.start(ServerConfig.local(db, 0, Optional.of(new FakeLiveModel(N))));
         noModel = LoupeServer.start(ServerConfig.local(db, 0, Optional.empty()));
         withToken = LoupeServer.start(new ServerConfig(db, "127.0.0.1", 0, "browser-token-1", Optional.empty()));
+        Path engineDb = EngineStores.write(Files.createDirectory(dir.resolve("engine")));
+        try (var s = dev.loupe.store.FeatureStore.openReadOnly(engineDb)) {
+            engine = LoupeServer.start(ServerConfig.local(engineDb, 0, Optional.of(EngineLiveModel.load(EngineStores.MODEL, null, s, null))));
+        }
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());
         o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -63,6 +67,7 @@ class BrowserTest {
         if (server != null) server.close();
         if (noModel != null) noModel.close();
         if (withToken != null) withToken.close();
+        if (engine != null) engine.close();
     }
 
     /** Opens a page; within the already loaded app only the hash changes (as a user clicking a link), which is much cheaper than a reload. */
@@ -78,8 +83,9 @@ class BrowserTest {
     static void awaitText(String css, String text) { wait.until(ExpectedConditions.textToBe(By.cssSelector(css), text)); }
 
     /** Saves a screenshot of the whole page (up to 3000 px tall) under target/screenshots. */
-    static void screenshot(String name) throws Exception {
-        Path out = Path.of("target", "screenshots");
+    static void screenshot(String name) throws Exception { screenshot(Path.of("target", "screenshots"), name); }
+
+    static void screenshot(Path out, String name) throws Exception {
         Files.createDirectories(out);
         Dimension before = driver.manage().window().getSize();
         long height = (Long) ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollHeight");
@@ -214,5 +220,63 @@ class BrowserTest {
         assertTrue(await("#search-results").getText().contains("onerror"));
         assertTrue(driver.findElements(By.cssSelector("main img, main script")).isEmpty());
         assertNoXss();
+    }
+
+    @Test void engineLiveTextShowsTheTopNeuronOfEachTokenAndLinksToIt() throws Exception {
+        String text = "public static void main";
+        float[] acts = EngineLiveModelTest.hookRowsOf(EngineStores.model(), EngineStores.tokenizer(), text);   // BOS first
+        int m = EngineStores.D_MLP, best = 0;
+        for (int i = 1; i < m; i++) if (acts[m + i] > acts[m + best]) best = i;                                 // first text token
+        open(engine, "#/live");
+        await("#live-text").sendKeys(text);
+        driver.findElement(By.id("live-go")).click();
+        int tokens = EngineStores.tokenizer().encode(text, false).length;
+        List<WebElement> toks = wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#live-tokens .tok"), tokens));
+        assertEquals("public", toks.get(0).getText().strip());
+        assertEquals(acts[m + best], Float.parseFloat(toks.get(0).getAttribute("title").substring("activation: ".length())), 0f);
+        screenshot("live.png");
+        toks.get(0).click();
+        WebElement link = await("#live-detail ol a");
+        assertEquals("neurons #" + best, link.getText());
+        link.click();
+        awaitText("#feature-title", "neurons #" + best);
+    }
+
+    @Test void engineSteeringShowsTheGreedyBaselineBesideTheSteeredText() throws Exception {
+        var tok = EngineStores.tokenizer();
+        int[] ids = tok.encode("public static", true);
+        String plain = tok.decode(dev.loupe.model.Generator.generate(EngineStores.model(), ids, 16, dev.loupe.model.Sampling.greedyDecoding(),
+                tok.eosId().orElse(-1), true), true);
+        open(engine, "#/steer");
+        await("#steer-prompt").sendKeys("public static");
+        driver.findElement(By.cssSelector(".steer-feature")).sendKeys("" + EngineLiveModelTest.STEER_NEURON);
+        WebElement s = driver.findElement(By.cssSelector(".steer-strength"));
+        s.clear();
+        s.sendKeys("40");
+        WebElement max = driver.findElement(By.id("steer-max"));
+        max.clear();
+        max.sendKeys("16");
+        driver.findElement(By.id("steer-go")).click();
+        assertEquals("public static" + plain, await("#steer-unsteered").getText());
+        String steered = await("#steer-steered").getText();
+        assertTrue(steered.startsWith("public static") && !steered.equals("public static" + plain), steered);
+        screenshot("steering.png");
+    }
+
+    /** The README's pictures: run with -Dloupe.demoStore=../work/demo/loupe.db after `./loupe demo --no-serve`; writes docs/img. */
+    @Test void readmeScreenshotsOfADemoStore() throws Exception {
+        String store = System.getProperty("loupe.demoStore");
+        Assumptions.assumeTrue(store != null && Files.isRegularFile(Path.of(store)), "README screenshots need -Dloupe.demoStore=PATH of a demo store");
+        Path img = Path.of("..", "docs", "img");
+        try (LoupeServer s = LoupeServer.start(ServerConfig.local(Path.of(store), 0, Optional.empty()))) {
+            open(s, "#/");
+            await("#dicts tr.dict-row");
+            screenshot(img, "overview.png");
+            open(s, "#/d/sae?sort=score&order=desc");
+            await("#features tr.feature-row td a").click();
+            await("#feature-title");
+            await("#top-examples .tok");
+            screenshot(img, "feature.png");
+        }
     }
 }
