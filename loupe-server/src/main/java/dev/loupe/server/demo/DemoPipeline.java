@@ -10,6 +10,7 @@ package dev.loupe.server.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loupe.activations.HarvestOptions;
+import dev.loupe.activations.HarvestSummary;
 import dev.loupe.activations.Harvester;
 import dev.loupe.activations.ShardSource;
 import dev.loupe.corpus.Document;
@@ -56,6 +57,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Locale;
 import java.util.Map;
 
@@ -82,7 +84,7 @@ public final class DemoPipeline {
     private Transformer model;
     private Tokenizer tok;
     private Path tokenizerPath, corpusPath;
-    private TextCorpus.Split split;
+    private List<Document> heldOut;
     private int ctx;
 
     private DemoPipeline(DemoOptions o, PrintWriter out, boolean interactive) {
@@ -145,24 +147,21 @@ public final class DemoPipeline {
                 o.model(), c.nLayers(), c.dModel(), c.dMlp(), c.vocab(), o.hook(), ctx);
     }
 
-    /** The corpus split, read once and only when a stage needs text. */
-    private TextCorpus.Split split() {
-        if (split == null) {
-            out.println("demo: reading corpus " + corpusPath);
-            split = TextCorpus.split(TextCorpus.read(corpusPath), HELD_OUT);
-        }
-        return split;
-    }
-
-    /** Held-out documents only; the training split (most of the corpus) is not kept in memory for them. */
+    /** Held-out documents (2% of the corpus), read once and only when a stage needs them. */
     private List<Document> heldOut() {
-        List<Document> h = split().heldOut();
-        split = new TextCorpus.Split(List.of(), h);
-        return h;
+        if (heldOut == null) {
+            out.println("demo: reading held-out documents of " + corpusPath);
+            try (Stream<Document> s = TextCorpus.stream(corpusPath, HELD_OUT, true)) { heldOut = s.toList(); }
+            if (heldOut.isEmpty())
+                throw new dev.loupe.util.ConfigException("corpus " + corpusPath + " has no held-out documents (it needs at least ~50 files); pass a larger --corpus");
+        }
+        return heldOut;
     }
 
-    private Iterator<TokenWindows.Window> windows(List<Document> docs) {
-        return new TokenWindows(docs.iterator(), tok, TokenWindows.Options.of(ctx, tok, true));
+    private Iterator<TokenWindows.Window> windows(List<Document> docs) { return windows(docs.iterator()); }
+
+    private Iterator<TokenWindows.Window> windows(Iterator<Document> docs) {
+        return new TokenWindows(docs, tok, TokenWindows.Options.of(ctx, tok, true));
     }
 
     private HarvestOptions harvestOptions() { return HarvestOptions.defaults().withSpecialIds(tok); }
@@ -172,8 +171,11 @@ public final class DemoPipeline {
     private Path harvest(ObjectNode in) {
         cache.run("harvest", in, true, dir -> {
             ProgressBar bar = new ProgressBar(out, interactive, "harvest activations", o.harvestTokens(), "tokens");
-            var s = Harvester.harvest(model, List.of(o.hook()), bar.counting(windows(split().train()), ctx), o.harvestTokens(),
-                    harvestOptions(), dir, null);
+            HarvestSummary s;
+            try (Stream<Document> train = TextCorpus.stream(corpusPath, HELD_OUT, false)) {   // lazy: memory is one document
+                s = Harvester.harvest(model, List.of(o.hook()), bar.counting(windows(train.iterator()), ctx), o.harvestTokens(),
+                        harvestOptions(), dir, null);
+            }
             bar.finish(o.harvestTokens(), String.format(Locale.ROOT, "%,d rows of %s", s.rows().get(o.hook()), o.hook()));
         });
         return cache.output("harvest");
