@@ -10,6 +10,7 @@ import dev.loupe.corpus.TextCorpus;
 import dev.loupe.corpus.TokenWindows;
 import dev.loupe.dictionary.Baselines;
 import dev.loupe.dictionary.Dictionary;
+import dev.loupe.model.RandomInit;
 import dev.loupe.model.Transformer;
 import dev.loupe.model.arch.ModelLoader;
 import dev.loupe.sae.io.SaeFolders;
@@ -34,7 +35,7 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 
 public record AnalyzeJob(Path model, Path store, Path sae, String baseline, int baselineFeatures, String hook, Path corpus,
-                         long tokens, String name, AnalysisOptions options) {
+                         long tokens, String name, AnalysisOptions options, Long randomWeights) {
     /** The held-out fraction of TextCorpus.split, as `loupe train-lm` uses by default. */
     public static final double HELD_OUT_FRACTION = 0.02;
     /** Training-split activation rows PCA and ICA are fitted on. */
@@ -51,16 +52,18 @@ public record AnalyzeJob(Path model, Path store, Path sae, String baseline, int 
     }
 
     public AnalysisSummary run(PrintWriter log) {
-        Transformer m = ModelLoader.load(model);
+        // The random-weights control (Cunningham et al.): same architecture, re-initialised with this seed.
+        Transformer m = randomWeights == null ? ModelLoader.load(model) : RandomInit.like(ModelLoader.load(model), randomWeights);
         if (!m.hookNames().contains(hook))
             throw new ConfigException("model " + model + " has no hook '" + hook + "'; it has e.g. " + String.join(", ", m.hookNames().subList(0, Math.min(6, m.hookNames().size()))) + ", ...");
         Tokenizer tok = Tokenizers.load(ModelLoader.tokenizerNextTo(model));
         TextCorpus.Split split = split(corpus);
         TokenWindows.Options wo = TokenWindows.Options.of(m.config().nCtx(), tok, true);
         Dictionary dict = dictionary(m, tok, split.train(), wo);
-        String dictName = name != null ? name : sae != null ? fileName(sae) : baseline + "@" + hook;
+        String dictName = name != null ? name : (sae != null ? fileName(sae) : baseline + "@" + hook) + (randomWeights == null ? "" : "@random-weights");
         try (FeatureStore s = FeatureStore.open(store)) {
-            long modelId = s.putModel(ModelInfo.of(fileName(model), m.config().name(), model.toAbsolutePath().toString()));
+            String modelName = fileName(model) + (randomWeights == null ? "" : "-random-weights-" + randomWeights);
+            long modelId = s.putModel(ModelInfo.of(modelName, m.config().name(), model.toAbsolutePath().toString()));
             long dictId = s.putDictionary(DictionaryInfo.of(dictName, modelId, hook, dict.kind(), dict.dIn(), dict.dFeatures())
                     .withPath(sae == null ? null : sae.toAbsolutePath().toString()));
             String provenance = String.format(Locale.ROOT, "{\"corpus\":\"%s\",\"split\":\"held-out\",\"tokens\":%d,\"hook\":\"%s\"}",

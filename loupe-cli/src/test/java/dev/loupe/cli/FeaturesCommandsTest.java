@@ -22,6 +22,12 @@ class FeaturesCommandsTest {
                 "--corpus", corpus.toString(), "--tokens", "1024");
         assertEquals("0", a[0], a[2]);
         assertTrue(a[1].contains("analyzed neurons@blocks.0.mlp.hook_post (neurons, 512 features)") && a[1].contains("ablation exact"), a[1]);
+        // The random-weights control is its own model and dictionary, with different statistics.
+        String[] r = LmCommandsTest.run("analyze", "--model", MODEL, "--store", dir.resolve("random.db").toString(), "--baseline", "neurons", "--hook", "blocks.0.mlp.hook_post",
+                "--corpus", corpus.toString(), "--tokens", "1024", "--random-weights", "3", "--no-ablation");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("analyzed neurons@blocks.0.mlp.hook_post@random-weights"), r[1]);
+        assertNotEquals(a[1].replaceAll("(?s)time:.*", ""), r[1].replaceAll("(?s)time:.*", "").replace("@random-weights", ""), "re-initialised weights give other activations");
 
         String[] d = LmCommandsTest.run("features", "--store", store, "dicts");
         assertEquals("0", d[0], d[2]);
