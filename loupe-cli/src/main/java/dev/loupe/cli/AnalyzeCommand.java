@@ -30,11 +30,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Dictionary name in the store (default: the SAE folder name or BASELINE@HOOK).") String name;
     @Option(names = "--no-ablation", description = "Skip the rank-one ablation logit effect.") boolean noAblation;
     @Option(names = "--random-weights", paramLabel = "SEED", description = "Analyse a re-initialised copy of the model (same architecture; the random-weights control of `interp report`).") Long randomWeights;
+    @Option(names = "--random-examples", defaultValue = "10", description = "Uniformly random windows kept per feature (auto-interp's random scoring records; the demo keeps 20; default: ${DEFAULT-VALUE}).") int randomExamples;
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the example reservoirs and random baselines (default: ${DEFAULT-VALUE}).") long seed;
 
     @Override public Integer call() {
         AnalysisOptions d = AnalysisOptions.defaults();
-        AnalysisOptions o = new AnalysisOptions(d.topK(), d.quantileGroups(), d.perQuantile(), d.randomExamples(), d.exampleWindow(),
+        AnalysisOptions o = new AnalysisOptions(d.topK(), d.quantileGroups(), d.perQuantile(), randomExamples, d.exampleWindow(),
                 d.histogramBins(), d.logitTopN(), d.neighbours(), !noAblation, seed);
         new AnalyzeJob(model, store, sae, baseline, features, hook, corpus, tokens, name, o, randomWeights).run(spec.commandLine().getOut());
         return 0;

@@ -56,5 +56,24 @@ class InterpCommandsTest {
         assertTrue(sim.err().contains("needs --llm-base-url and --llm-model"), sim.err());
         var feats = run("explain", "--store", tmp.resolve("x.db").toString(), "--dictionary", "sae", "--features", "3-1");
         assertEquals(2, feats.code());
+        var few = run("interp", "run", "--store", tmp.resolve("x.db").toString(), "--dictionary", "sae", "--min-top-excerpts", "9");
+        assertEquals(2, few.code());
+        assertTrue(few.err().contains("--min-top-excerpts 9 must be >= 10"), few.err());
+    }
+
+    @Test
+    void splitsAreConfigurable(@TempDir Path tmp) {
+        Path db = tmp.resolve("loupe.db");
+        try (FeatureStore s = FeatureStore.open(db)) {
+            InterpStores.write(s, "sae", "standard");
+        }
+        // Feature 1 has 5 non-trivial top excerpts: skipped at 10 as at 20; the reason names the threshold given.
+        var r = run("interp", "run", "--store", db.toString(), "--dictionary", "sae", "--threads", "1", "--min-top-excerpts", "10", "--random-only", "5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("skipped"), r.out());
+        try (FeatureStore s = FeatureStore.openReadOnly(db)) {
+            long id = s.requireDictionary("sae").id();
+            assertTrue(s.interpSkips(id, "builtin-stat").toString().contains("need 10"), s.interpSkips(id, "builtin-stat").toString());
+        }
     }
 }
