@@ -5,11 +5,13 @@
 // the store's previous analysis in place (AnalysisWriter). Not the analysis itself.
 package dev.loupe.features;
 
-import dev.loupe.corpus.Document;
-import dev.loupe.corpus.TextCorpus;
 import dev.loupe.corpus.TokenWindows;
+import dev.loupe.activations.CorpusHarvest;
+import dev.loupe.activations.HarvestOptions;
+import dev.loupe.activations.Harvester;
 import dev.loupe.dictionary.Baselines;
 import dev.loupe.dictionary.Dictionary;
+import dev.loupe.io.DType;
 import dev.loupe.model.RandomInit;
 import dev.loupe.model.Transformer;
 import dev.loupe.model.arch.ModelLoader;
@@ -36,8 +38,6 @@ import java.util.NoSuchElementException;
 
 public record AnalyzeJob(Path model, Path store, Path sae, String baseline, int baselineFeatures, String hook, Path corpus,
                          long tokens, String name, AnalysisOptions options, Long randomWeights) {
-    /** The held-out fraction of TextCorpus.split, as `loupe train-lm` uses by default. */
-    public static final double HELD_OUT_FRACTION = 0.02;
     /** Training-split activation rows PCA and ICA are fitted on. */
     public static final int FIT_ROWS = 20_000;
     public static final List<String> BASELINES = List.of("neurons", "random", "pca", "ica");
@@ -57,11 +57,10 @@ public record AnalyzeJob(Path model, Path store, Path sae, String baseline, int 
         if (!m.hookNames().contains(hook))
             throw new ConfigException("model " + model + " has no hook '" + hook + "'; it has e.g. " + String.join(", ", m.hookNames().subList(0, Math.min(6, m.hookNames().size()))) + ", ...");
         Tokenizer tok = Tokenizers.load(ModelLoader.tokenizerNextTo(model));
-        TextCorpus.Split split = split(corpus);
-        TokenWindows.Options wo = TokenWindows.Options.of(m.config().nCtx(), tok, true);
-        Dictionary dict = dictionary(m, tok, split.train(), wo);
+        Dictionary dict = dictionary(m, tok);
         String dictName = name != null ? name : (sae != null ? fileName(sae) : baseline + "@" + hook) + (randomWeights == null ? "" : "@random-weights");
-        try (FeatureStore s = FeatureStore.open(store)) {
+        try (CorpusHarvest.Windows ws = CorpusHarvest.windows(corpus, true, tok, m, m.config().nCtx());   // fails on a bad corpus before the store is touched
+             FeatureStore s = FeatureStore.open(store)) {
             String modelName = fileName(model) + (randomWeights == null ? "" : "-random-weights-" + randomWeights);
             long modelId = s.putModel(ModelInfo.of(modelName, m.config().name(), model.toAbsolutePath().toString()));
             long dictId = s.putDictionary(DictionaryInfo.of(dictName, modelId, hook, dict.kind(), dict.dIn(), dict.dFeatures())
@@ -69,8 +68,7 @@ public record AnalyzeJob(Path model, Path store, Path sae, String baseline, int 
             String provenance = String.format(Locale.ROOT, "{\"corpus\":\"%s\",\"split\":\"held-out\",\"tokens\":%d,\"hook\":\"%s\"}",
                     (corpus == null ? "default" : corpus.toString()).replace("\\", "\\\\").replace("\"", "'"), tokens, hook);
             try (AnalysisWriter out = s.beginAnalysis(dictId, provenance)) {
-                Iterator<TokenWindows.Window> ws = heldOutWindows(split, tok, m, tokens);
-                AnalysisSummary r = FeatureAnalyzer.analyze(m, tok, hook, dict, ws, options, out, lines(log));
+                AnalysisSummary r = FeatureAnalyzer.analyze(m, tok, hook, dict, limit(ws, tokens, m.config().nCtx()), options, out, lines(log));
                 out.commit();
                 log.printf(Locale.ROOT, "analyzed %s (%s, %d features) on %,d held-out tokens: %d dead, mean L0 %.1f, ablation %s%n",
                         dictName, dict.kind(), dict.dFeatures(), r.tokens(), r.deadFeatures(), r.meanL0(), r.ablation());
@@ -98,55 +96,30 @@ public record AnalyzeJob(Path model, Path store, Path sae, String baseline, int 
         }, true, StandardCharsets.UTF_8);
     }
 
-    private Dictionary dictionary(Transformer m, Tokenizer tok, List<Document> train, TokenWindows.Options wo) {
+    private Dictionary dictionary(Transformer m, Tokenizer tok) {
         if (sae != null) return SaeFolders.read(sae);
-        if (baseline.equals("neurons") || baseline.equals("random")) {
-            int dIn = hookWidth(m, new TokenWindows(train.iterator(), tok, wo));
-            return baseline.equals("neurons") ? Baselines.neuronBasis(dIn)
-                    : Baselines.randomDirections(dIn, baselineFeatures > 0 ? baselineFeatures : dIn, options.seed());
+        // Neurons and random directions only need the hook's width (one window); PCA and ICA are
+        // fitted on the activations of the first FIT_ROWS training-split tokens, every position kept.
+        boolean fitted = baseline.equals("pca") || baseline.equals("ica");
+        int ctx = m.config().nCtx();
+        int[][] fit;
+        try (CorpusHarvest.Windows train = CorpusHarvest.windows(corpus, false, tok, m, ctx)) {
+            fit = train.take(fitted ? (FIT_ROWS + ctx - 1) / ctx : 1);
         }
-        float[] rows = fitRows(m, new TokenWindows(train.iterator(), tok, wo));
-        int dIn = hookWidth(m, new TokenWindows(train.iterator(), tok, wo));
+        if (fit.length == 0) throw new ConfigException("the corpus's training split has no full context window to fit " + baseline + " on; use a larger corpus");
+        float[] rows = Harvester.collect(m, hook, fit, new HarvestOptions(32, false, 0, DType.F32, 16384));   // [windows·ctx, dIn]
+        int dIn = rows.length / (fit.length * ctx);
         int k = baselineFeatures > 0 ? baselineFeatures : dIn;
-        ArraySource src = new ArraySource(rows, dIn);
-        return baseline.equals("pca") ? Baselines.pca(src, rows.length / dIn, k) : Baselines.ica(src, rows.length / dIn, k, options.seed(), 200);
-    }
-
-    private int hookWidth(Transformer m, Iterator<TokenWindows.Window> ws) {
-        if (!ws.hasNext()) throw new ConfigException("the corpus's training split has no full context window; use a larger corpus");
-        int[] t = ws.next().tokens();
-        return (int) (m.runWithCache(new int[][] {t}, List.of(hook)).get(hook).numel() / t.length);
-    }
-
-    /** Hook activations of the first FIT_ROWS training-split tokens [rows, dIn]. */
-    private float[] fitRows(Transformer m, Iterator<TokenWindows.Window> ws) {
-        List<float[]> parts = new java.util.ArrayList<>();
-        long rows = 0;
-        while (rows < FIT_ROWS && ws.hasNext()) {
-            int[] t = ws.next().tokens();
-            parts.add(m.runWithCache(new int[][] {t}, List.of(hook)).get(hook).data());
-            rows += t.length;
-        }
-        if (parts.isEmpty()) throw new ConfigException("the corpus's training split has no full context window to fit " + baseline + " on; use a larger corpus");
-        float[] out = new float[parts.stream().mapToInt(p -> p.length).sum()];
-        int at = 0;
-        for (float[] p : parts) { System.arraycopy(p, 0, out, at, p.length); at += p.length; }
-        return out;
-    }
-
-    /** The documents of a corpus (null: the default corpus) split as `loupe train-lm` splits them. */
-    public static TextCorpus.Split split(Path corpus) {
-        return TextCorpus.split(TextCorpus.read(corpus == null ? TextCorpus.defaultCorpus() : corpus), HELD_OUT_FRACTION);
-    }
-
-    /** Model-context windows (BOS first) of the held-out documents, about `tokens` tokens in all. */
-    public static Iterator<TokenWindows.Window> heldOutWindows(TextCorpus.Split split, Tokenizer tok, Transformer m, long tokens) {
-        TokenWindows.Options wo = TokenWindows.Options.of(m.config().nCtx(), tok, true);
-        return limit(new TokenWindows(split.heldOut().iterator(), tok, wo), tokens, wo.contextSize());
+        return switch (baseline) {
+            case "neurons" -> Baselines.neuronBasis(dIn);
+            case "random" -> Baselines.randomDirections(dIn, k, options.seed());
+            case "pca" -> Baselines.pca(new ArraySource(rows, dIn), rows.length / dIn, k);
+            default -> Baselines.ica(new ArraySource(rows, dIn), rows.length / dIn, k, options.seed(), 200);
+        };
     }
 
     /** The first ceil(tokens / context) windows. */
-    private static Iterator<TokenWindows.Window> limit(Iterator<TokenWindows.Window> it, long tokens, int context) {
+    public static Iterator<TokenWindows.Window> limit(Iterator<TokenWindows.Window> it, long tokens, int context) {
         long max = (tokens + context - 1) / context;
         return new Iterator<>() {
             long n;

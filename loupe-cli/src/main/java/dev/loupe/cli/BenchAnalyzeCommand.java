@@ -1,6 +1,6 @@
 package dev.loupe.cli;
 
-import dev.loupe.corpus.TextCorpus;
+import dev.loupe.activations.CorpusHarvest;
 import dev.loupe.corpus.TokenWindows;
 import dev.loupe.dictionary.Dictionary;
 import dev.loupe.features.AnalysisBenchmark;
@@ -43,9 +43,10 @@ final class BenchAnalyzeCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         Transformer m = ModelLoader.load(model);
         Tokenizer tok = Tokenizers.load(ModelLoader.tokenizerNextTo(model));
-        TextCorpus.Split split = AnalyzeJob.split(corpus);
         List<TokenWindows.Window> ws = new ArrayList<>();
-        AnalyzeJob.heldOutWindows(split, tok, m, tokens).forEachRemaining(ws::add);
+        try (CorpusHarvest.Windows held = CorpusHarvest.windows(corpus, true, tok, m, m.config().nCtx())) {
+            AnalyzeJob.limit(held, tokens, m.config().nCtx()).forEachRemaining(ws::add);
+        }
         Dictionary dict = sae != null ? SaeFolders.read(sae) : AnalysisBenchmark.randomSae(m, hook, ws.subList(0, Math.min(16, ws.size())), features, density, 1);
         Path dir = Files.createTempDirectory("loupe-bench-analyze");
         try {

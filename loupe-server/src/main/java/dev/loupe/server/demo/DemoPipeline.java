@@ -9,6 +9,7 @@
 package dev.loupe.server.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loupe.activations.CorpusHarvest;
 import dev.loupe.activations.HarvestOptions;
 import dev.loupe.activations.HarvestSummary;
 import dev.loupe.activations.Harvester;
@@ -64,7 +65,7 @@ import java.util.Map;
 public final class DemoPipeline {
     /** The store file the pipeline publishes, relative to the workspace. */
     public static final String STORE = "loupe.db";
-    static final double HELD_OUT = 0.02;             // the split loupe-1l was trained with (TextCorpus)
+    static final double HELD_OUT = CorpusHarvest.HELD_OUT_FRACTION;   // the split loupe-1l was trained with (TextCorpus)
     static final int MAX_CONTEXT = 128, BATCH = 1024;
     static final double LR = 1e-3;
     /** 20 random windows per feature (not 10) so that auto-interp's random scoring set of 15 can be drawn. */
