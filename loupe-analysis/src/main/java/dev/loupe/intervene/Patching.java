@@ -19,7 +19,9 @@ import java.util.stream.IntStream;
  * the last position by KL(patched ‖ target) and the answer logit difference ({@link PromptTasks}).
  * F grows greedily as in ACDC (Conmy et al. 2023): each step adds the candidate feature that most
  * lowers the KL averaged over the pairs. With all features of an exact dictionary (neuron basis, full
- * PCA) the patched activation is the target's, so KL = 0; an SAE leaves its reconstruction error.
+ * PCA) the patched activation is the target's, so the KL is that of patching the whole site (0 at a
+ * residual-stream hook; at an MLP hook what flows around the MLP remains); an SAE adds its
+ * reconstruction error.
  *
  * <p>Candidates are the features with a non-zero edit on some pair, ranked by their total edit size
  * Σ|c̄_j − c_j|·‖d_j‖, at most {@link Options#maxCandidates}; each greedy step evaluates all remaining

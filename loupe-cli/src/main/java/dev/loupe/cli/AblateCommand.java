@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExamples:%n",
         footer = {"  loupe ablate --model models/loupe-1l --hook blocks.0.mlp.hook_post --baseline neurons --features 3,100,200",
                 "  loupe ablate --model models/loupe-1l --hook blocks.0.hook_resid_mid --sae sae-dir --features 12 --method mean \\",
-                "      --task tasks/loupe-1l-int-long.jsonl --json ablate.json"})
+                "      --task tasks/loupe-1l-brackets.jsonl --json ablate.json"})
 final class AblateCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin InterveneOptions io;

@@ -18,9 +18,9 @@ import java.util.concurrent.Callable;
         description = {"Patch target-prompt features into a base run in greedy order: KL vs |F| (JSON + PNG).",
                 "Every --sae / --baseline is one curve; writes patch.json, kl_vs_k.png and kl_vs_edit.png to --out."},
         footerHeading = "%nExamples:%n",
-        footer = {"  loupe patch --model models/loupe-1l --hook blocks.0.hook_resid_mid --task tasks/loupe-1l-int-long.jsonl \\",
+        footer = {"  loupe patch --model models/loupe-1l --hook blocks.0.hook_resid_mid --task tasks/loupe-1l-brackets.jsonl \\",
                 "      --baseline pca --baseline neurons --out runs/patch",
-                "  loupe patch --model models/loupe-1l --hook blocks.0.hook_resid_mid --task tasks/loupe-1l-int-long.jsonl \\",
+                "  loupe patch --model models/loupe-1l --hook blocks.0.hook_resid_mid --task tasks/loupe-1l-brackets.jsonl \\",
                 "      --sae sae-dir --baseline pca --max-features 16 --out runs/patch"})
 final class PatchCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
