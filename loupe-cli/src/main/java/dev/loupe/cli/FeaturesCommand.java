@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
                 "Actions: dicts | list | show FEATURE | search TEXT..."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe features --store loupe.db dicts",
-                "  loupe features --store loupe.db list --sort max --limit 20",
+                "  loupe features --store loupe.db list --sort max_act --limit 20",
                 "  loupe features --store loupe.db show 42 --dict neurons@blocks.0.mlp.hook_post",
                 "  loupe features --store loupe.db search public static"})
 final class FeaturesCommand implements Callable<Integer> {
