@@ -1,0 +1,85 @@
+package dev.loupe.interp;
+
+import dev.loupe.dictionary.Baselines;
+import dev.loupe.dictionary.Dictionary;
+import dev.loupe.model.Transformer;
+import dev.loupe.model.arch.ModelLoader;
+import dev.loupe.sae.io.SaeFolders;
+import dev.loupe.store.DictionaryInfo;
+import dev.loupe.tensor.Tensor;
+import dev.loupe.util.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the ablation scorer intervenes: a model, the hook a dictionary reads, and the dictionary
+ * (its decoder rows are the feature directions, its encoder gives the feature's activation on the
+ * excerpt being ablated). Not thread-safe by nature — {@link Transformer#runWithHooks} registers its
+ * hooks on the shared model — so every forward pass here holds the model's lock.
+ *
+ * <p>{@link #resolve} finds the dictionary of a feature store entry: an explicit SAE folder, else the
+ * SAE folder the store recorded, else the neuron basis (it needs no fitted weights). PCA, ICA and
+ * random-direction dictionaries are fitted by {@code loupe analyze} and their directions are not
+ * kept in the store, so they need {@code --sae DIR} pointing at a saved copy.
+ */
+public record AblationTarget(Transformer model, String hook, Dictionary dictionary, String modelName) {
+    public AblationTarget {
+        model.hooks().checkName(hook);
+    }
+
+    /**
+     * @param modelDir the model the dictionary was analysed on (required: the store's path may be a
+     *                 random-weights copy's source, and models move)
+     * @param saeDir   an SAE folder overriding the store's record, or null
+     */
+    public static AblationTarget resolve(DictionaryInfo d, Path modelDir, Path saeDir) {
+        if (modelDir == null) throw new ConfigException("the ablation scorer needs --model DIR (the model dictionary " + d.name() + " was analysed on)");
+        Dictionary dict;
+        if (saeDir != null) dict = SaeFolders.read(saeDir);
+        else if (d.path() != null && Files.isDirectory(Path.of(d.path()))) dict = SaeFolders.read(Path.of(d.path()));
+        else if (d.kind().equals("neurons")) dict = Baselines.neuronBasis(d.dIn());
+        else throw new ConfigException("the ablation scorer needs the directions of dictionary " + d.name() + " (kind " + d.kind()
+                    + "), which the store does not keep; pass --sae DIR (SAE folders and the neuron basis are found automatically)");
+        if (dict.dIn() != d.dIn() || dict.dFeatures() != d.dFeatures())
+            throw new ConfigException("the dictionary given for ablation has d_in " + dict.dIn() + ", " + dict.dFeatures() + " features; "
+                    + d.name() + " in the store has d_in " + d.dIn() + ", " + d.dFeatures() + " features");
+        Transformer m = ModelLoader.load(modelDir);
+        AblationTarget t = new AblationTarget(m, d.hook(), dict, modelDir.getFileName().toString());
+        int width = t.capture(new int[] {0}).dim(-1);
+        if (width != d.dIn())
+            throw new ConfigException("hook " + d.hook() + " of model " + modelDir + " has width " + width + " but dictionary " + d.name() + " reads " + d.dIn());
+        return t;
+    }
+
+    /**
+     * One excerpt's activation of {@code feature} at every position, encoded from the hook's value
+     * when the excerpt is run alone — the values the ablation patch replaces. (The store's
+     * activations were computed inside a longer context window and differ near the excerpt start.)
+     */
+    public float[] activations(int[] ids, int feature) {
+        Tensor act = capture(ids);  // [1, seq, dIn]
+        int seq = ids.length, d = act.dim(-1);
+        Tensor codes = dictionary.encode(new Tensor(act.data(), seq, d));  // [seq, dFeatures]
+        float[] out = new float[seq];
+        for (int t = 0; t < seq; t++) out[t] = codes.data()[t * dictionary.dFeatures() + feature];
+        return out;
+    }
+
+    /** {@link AblationScore#score} on this model, hook and the feature's decoder row, under the model's lock. */
+    public AblationScore.Result score(int feature, List<ActivationRecord> records, List<double[]> replacement, double mean) {
+        synchronized (model) {
+            return AblationScore.score(model, hook, dictionary.direction(feature), records, replacement, mean);
+        }
+    }
+
+    /** A copy of the hook's value on one sequence, [1, seq, dIn]. */
+    private Tensor capture(int[] ids) {
+        Tensor[] kept = new Tensor[1];
+        synchronized (model) {
+            model.runWithHooks(new int[][] {ids}, Map.of(hook, (act, ctx) -> { kept[0] = act.copy(); return act; }));
+        }
+        return kept[0];
+    }
+}
