@@ -35,6 +35,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin InterpScorerOptions scorers;
 
     @Override public Integer call() {
+        scorers.check();
         try (FeatureStore s = InterpBackendOptions.openStore(store)) {
             var d = s.requireDictionary(dictionary);
             var opts = scorers.apply(backends.options(), d);

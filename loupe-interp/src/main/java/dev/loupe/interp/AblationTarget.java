@@ -47,24 +47,34 @@ public record AblationTarget(Transformer model, String hook, Dictionary dictiona
                     + d.name() + " in the store has d_in " + d.dIn() + ", " + d.dFeatures() + " features");
         Transformer m = ModelLoader.load(modelDir);
         AblationTarget t = new AblationTarget(m, d.hook(), dict, modelDir.getFileName().toString());
-        int width = t.capture(new int[] {0}).dim(-1);
+        int width = t.capture(new int[][] {{0}}).dim(-1);
         if (width != d.dIn())
             throw new ConfigException("hook " + d.hook() + " of model " + modelDir + " has width " + width + " but dictionary " + d.name() + " reads " + d.dIn());
         return t;
     }
 
     /**
-     * One excerpt's activation of {@code feature} at every position, encoded from the hook's value
-     * when the excerpt is run alone — the values the ablation patch replaces. (The store's
-     * activations were computed inside a longer context window and differ near the excerpt start.)
+     * The activation of {@code feature} at every position of each excerpt, encoded from the hook's
+     * value when the excerpt is run alone (excerpts of one length in one batch) — the values the
+     * ablation patch replaces. The store's activations were computed inside a longer context window
+     * and differ near the excerpt start.
      */
-    public float[] activations(int[] ids, int feature) {
-        Tensor act = capture(ids);  // [1, seq, dIn]
-        int seq = ids.length, d = act.dim(-1);
-        Tensor codes = dictionary.encode(new Tensor(act.data(), seq, d));  // [seq, dFeatures]
-        float[] out = new float[seq];
-        for (int t = 0; t < seq; t++) out[t] = codes.data()[t * dictionary.dFeatures() + feature];
-        return out;
+    public List<float[]> activations(List<ActivationRecord> records, int feature) {
+        float[][] out = new float[records.size()][];
+        for (List<Integer> group : AblationScore.byLength(records)) {
+            int seq = records.get(group.get(0)).length();
+            int[][] ids = new int[group.size()][];
+            for (int b = 0; b < ids.length; b++) ids[b] = records.get(group.get(b)).tokenIds();
+            Tensor act = capture(ids);  // [batch, seq, dIn]
+            int d = act.dim(-1), f = dictionary.dFeatures();
+            Tensor codes = dictionary.encode(new Tensor(act.data(), ids.length * seq, d));  // [batch·seq, dFeatures]
+            for (int b = 0; b < ids.length; b++) {
+                float[] a = new float[seq];
+                for (int t = 0; t < seq; t++) a[t] = codes.data()[(b * seq + t) * f + feature];
+                out[group.get(b)] = a;
+            }
+        }
+        return List.of(out);
     }
 
     /** {@link AblationScore#score} on this model, hook and the feature's decoder row, under the model's lock. */
@@ -74,11 +84,11 @@ public record AblationTarget(Transformer model, String hook, Dictionary dictiona
         }
     }
 
-    /** A copy of the hook's value on one sequence, [1, seq, dIn]. */
-    private Tensor capture(int[] ids) {
+    /** A copy of the hook's value on a batch of equal-length sequences, [batch, seq, dIn]. */
+    private Tensor capture(int[][] ids) {
         Tensor[] kept = new Tensor[1];
         synchronized (model) {
-            model.runWithHooks(new int[][] {ids}, Map.of(hook, (act, ctx) -> { kept[0] = act.copy(); return act; }));
+            model.runWithHooks(ids, Map.of(hook, (act, ctx) -> { kept[0] = act.copy(); return act; }));
         }
         return kept[0];
     }

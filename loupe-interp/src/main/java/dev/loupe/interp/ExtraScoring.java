@@ -22,11 +22,15 @@ import java.util.Locale;
  *       none), the mean being the mean stored activation over all random excerpts (a uniform sample of
  *       the corpus).</li>
  * </ul>
- * With the built-in or an LLM simulator alike the classifier is the simulator (balanced accuracy at
- * {@link DetectionFuzzing#DEFAULT_THRESHOLD} of 10; AUC needs no threshold). A scorer that throws is
- * that scorer's failure for this feature only.
+ * With the built-in or an LLM simulator alike the classifier is the simulator. Balanced accuracy
+ * predicts "matches" at a simulated value ≥ {@value #THRESHOLD} of 10 — the lowest non-zero bucket of
+ * the discretisation, i.e. "the simulator says the feature fires" (the built-in simulator's rule
+ * weights are mean buckets and often below 5); AUC needs no threshold. A scorer that throws is that
+ * scorer's failure for this feature only.
  */
 public final class ExtraScoring {
+    public static final double THRESHOLD = 1.0;
+
     private ExtraScoring() {}
 
     /**
@@ -77,13 +81,13 @@ public final class ExtraScoring {
     private static Outcome detection(FeatureRecords f, FeatureSplits.Ready r, SplitConfig c, Simulator sim) {
         List<ActivationRecord> silent = new ArrayList<>();
         for (ActivationRecord x : f.random()) if (x.max() <= 0) silent.add(x);
-        Classification.Result d = DetectionFuzzing.detection(sim, scoringTop(r, c), silent, DetectionFuzzing.DEFAULT_THRESHOLD);
+        Classification.Result d = DetectionFuzzing.detection(sim, scoringTop(r, c), silent, THRESHOLD);
         String note = silent.isEmpty() ? "the feature fires in all " + f.random().size() + " random excerpts: no silent excerpt to detect against" : null;
         return classification(ScorerKind.DETECTION, d, note);
     }
 
     private static Outcome fuzzing(FeatureRecords f, FeatureSplits.Ready r, SplitConfig c, Simulator sim) {
-        Classification.Result z = DetectionFuzzing.fuzzing(sim, scoringTop(r, c), DetectionFuzzing.DEFAULT_THRESHOLD, f.featureId());
+        Classification.Result z = DetectionFuzzing.fuzzing(sim, scoringTop(r, c), THRESHOLD, f.featureId());
         return classification(ScorerKind.FUZZING, z, z.positives() == 0 ? "no scoring top excerpt has both active and silent tokens" : null);
     }
 
@@ -107,12 +111,13 @@ public final class ExtraScoring {
         List<double[]> replacement = new ArrayList<>();
         List<ActivationRecord> actual = new ArrayList<>();
         int feature = Math.toIntExact(f.featureId());
+        List<float[]> acts = target.activations(recs, feature);
         for (int k = 0; k < recs.size(); k++) {
             double[] v = simulated.get(k).clone();
             for (int i = 0; i < v.length; i++) v[i] = cal[0] * v[i] + cal[1];
             replacement.add(v);
             ActivationRecord x = recs.get(k);
-            actual.add(new ActivationRecord(x.tokens(), target.activations(x.tokenIds(), feature), x.tokenIds(), x.documentId()));
+            actual.add(new ActivationRecord(x.tokens(), acts.get(k), x.tokenIds(), x.documentId()));
         }
         double[] random = ScoredSimulation.pool(ScoredSimulation.trueValuesOf(f.random()));
         double mean = Scoring.mean(random.length > 0 ? random : stored);

@@ -127,7 +127,9 @@ class ExtraScoringTest {
         Tokenizer tok = Tokenizers.load(MODEL.resolve("tokenizer.json"));
         AblationTarget target = new AblationTarget(model, HOOK, Baselines.neuronBasis(model.config().dMlp()), "loupe-1l");
         List<int[]> ids = new ArrayList<>();
-        for (String t : TEXTS) ids.add(tok.encode(t, false));
+        int len = Integer.MAX_VALUE;
+        for (String t : TEXTS) len = Math.min(len, tok.encode(t, false).length);
+        for (String t : TEXTS) ids.add(Arrays.copyOf(tok.encode(t, false), len));  // one length: the scorer runs them as one batch
 
         // the neuron basis encodes to the hook itself: activations equal the cached hook column;
         // the neuron whose activation varies most over these texts is the one ablated
@@ -138,7 +140,7 @@ class ExtraScoringTest {
             float[] post = model.runWithCache(new int[][] {x}, List.of(HOOK)).get(HOOK).data();  // [1, seq, d_mlp]
             for (int t = 0; t < x.length; t++) for (int n = 0; n < dMlp; n++) { s[n] += post[t * dMlp + n]; ss[n] += post[t * dMlp + n] * post[t * dMlp + n]; }
             count += x.length;
-            float[] a = target.activations(x, 7);
+            float[] a = target.activations(List.of(new ActivationRecord(filled(x.length), new float[x.length], x, 0)), 7).get(0);
             for (int t = 0; t < x.length; t++) assertEquals(post[t * dMlp + 7], a[t], 0f);
         }
         for (int n = 1; n < dMlp; n++) if (ss[n] / count - Math.pow(s[n] / count, 2) > ss[best] / count - Math.pow(s[best] / count, 2)) best = n;
@@ -147,7 +149,7 @@ class ExtraScoringTest {
         for (int[] x : ids) {
             String[] t = new String[x.length];
             for (int i = 0; i < x.length; i++) t[i] = tok.decode(new int[] {x[i]}, false) + "#" + i;  // unique per position
-            float[] act = target.activations(x, best);
+            float[] act = target.activations(List.of(new ActivationRecord(t, new float[x.length], x, 0)), best).get(0);
             double[] d = new double[act.length];
             for (int i = 0; i < d.length; i++) d[i] = act[i];
             truth.put(Arrays.asList(t), d);
@@ -172,8 +174,25 @@ class ExtraScoringTest {
         assertEquals(0.0, byTruth.jsdSimulated(), 1e-12);
         assertTrue(byTruth.jsdMean() > 1e-6, "replacing by the mean changes predictions: " + byTruth.jsdMean());
 
+        // one batch of 4 = the 4 excerpts one by one (mean JSD per position, equal lengths)
+        AblationScore.Result batched = target.score(best, recs, recs.stream().map(x -> new double[x.length()]).toList(), mean);
+        double sumSim = 0, sumMean = 0;
+        for (ActivationRecord x : recs) {
+            AblationScore.Result one = target.score(best, List.of(x), List.of(new double[x.length()]), mean);
+            sumSim += one.jsdSimulated() / recs.size();
+            sumMean += one.jsdMean() / recs.size();
+        }
+        assertEquals(sumSim, batched.jsdSimulated(), 1e-5 * sumSim);
+        assertEquals(sumMean, batched.jsdMean(), 1e-5 * sumMean);
+
         ExtraScoring.Outcome z = ExtraScoring.run(List.of(ScorerKind.ABLATION), f, r, SPLITS, silent, identity, target).get(0);
         assertTrue(z.main().value() < 1 - 1e-6, "an all-zero simulation is not perfect: " + z.main());
+    }
+
+    static String[] filled(int n) {
+        String[] t = new String[n];
+        Arrays.fill(t, "?");
+        return t;
     }
 
     @Test void ablationTargetNeedsAModelAndKnownDirections() {
