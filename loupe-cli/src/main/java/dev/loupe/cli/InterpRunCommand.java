@@ -34,7 +34,7 @@ final class InterpRunCommand implements Callable<Integer> {
         scorers.check();
         try (FeatureStore s = InterpBackendOptions.openStore(store)) {
             var d = s.requireDictionary(dictionary);
-            InterpSummary sum = InterpPipeline.run(s, d.id(), scorers.apply(backends.options(), d).withFeatures(InterpBackendOptions.features(features)),
+            InterpSummary sum = InterpPipeline.run(s, d.id(), scorers.apply(backends.options(), s, d).withFeatures(InterpBackendOptions.features(features)),
                     InterpBackendOptions.stream(spec.commandLine().getErr()));
             var out = spec.commandLine().getOut();
             out.print(sum.describe());

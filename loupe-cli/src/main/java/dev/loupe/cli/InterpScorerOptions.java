@@ -5,6 +5,7 @@ import dev.loupe.interp.InterpOptions;
 import dev.loupe.interp.ScorerKind;
 import dev.loupe.interp.SplitConfig;
 import dev.loupe.store.DictionaryInfo;
+import dev.loupe.store.FeatureStore;
 import dev.loupe.util.ConfigException;
 import picocli.CommandLine.Option;
 
@@ -23,7 +24,7 @@ final class InterpScorerOptions {
     String scorers;
     @Option(names = "--model", paramLabel = "DIR", description = "The model the dictionary was analysed on (for --scorers ablation).")
     Path model;
-    @Option(names = "--sae", paramLabel = "DIR", description = "SAE folder with the dictionary's directions, for ablation (default: the folder the store recorded; the neuron basis needs none).")
+    @Option(names = "--sae", paramLabel = "DIR|FILE", description = "SAE folder or saved baseline with the dictionary's directions, for ablation (default: what the store recorded; the neuron basis needs none).")
     Path sae;
 
     /** Fails on bad values before anything is opened. */
@@ -34,10 +35,10 @@ final class InterpScorerOptions {
     }
 
     /** {@code o} with these splits and scorers; loads the model and the dictionary only when ablation is among them. */
-    InterpOptions apply(InterpOptions o, DictionaryInfo d) {
+    InterpOptions apply(InterpOptions o, FeatureStore store, DictionaryInfo d) {
         check();
         List<ScorerKind> kinds = ScorerKind.parseList(scorers);
-        AblationTarget target = kinds.contains(ScorerKind.ABLATION) ? AblationTarget.resolve(d, model, sae) : null;
+        AblationTarget target = kinds.contains(ScorerKind.ABLATION) ? AblationTarget.resolve(d, store.path().toAbsolutePath().getParent(), model, sae) : null;
         return o.withSplits(new SplitConfig(5, 5, 5, randomOnly, minTop, 5)).withScorers(kinds, target);
     }
 }

@@ -38,7 +38,7 @@ final class ScoreCommand implements Callable<Integer> {
         scorers.check();
         try (FeatureStore s = InterpBackendOptions.openStore(store)) {
             var d = s.requireDictionary(dictionary);
-            var opts = scorers.apply(backends.options(), d);
+            var opts = scorers.apply(backends.options(), s, d);
             FeatureResult r = InterpPipeline.scoreExplanation(s, d.id(), feature, text, opts.withExplainer(opts.explainer(), method));
             if (r.status() != FeatureResult.Status.DONE) throw new LoupeException("feature " + feature + " was not scored: " + r.reason());
             var out = spec.commandLine().getOut();

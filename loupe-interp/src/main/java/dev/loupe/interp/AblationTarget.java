@@ -1,14 +1,12 @@
 package dev.loupe.interp;
 
-import dev.loupe.dictionary.Baselines;
 import dev.loupe.dictionary.Dictionary;
 import dev.loupe.model.Transformer;
 import dev.loupe.model.arch.ModelLoader;
-import dev.loupe.sae.io.SaeFolders;
+import dev.loupe.store.DictionaryFiles;
 import dev.loupe.store.DictionaryInfo;
 import dev.loupe.tensor.Tensor;
 import dev.loupe.util.ConfigException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +17,10 @@ import java.util.Map;
  * excerpt being ablated). Not thread-safe by nature — {@link Transformer#runWithHooks} registers its
  * hooks on the shared model — so every forward pass here holds the model's lock.
  *
- * <p>{@link #resolve} finds the dictionary of a feature store entry: an explicit SAE folder, else the
- * SAE folder the store recorded, else the neuron basis (it needs no fitted weights). PCA, ICA and
- * random-direction dictionaries are fitted by {@code loupe analyze} and their directions are not
- * kept in the store, so they need {@code --sae DIR} pointing at a saved copy.
+ * <p>{@link #resolve} finds the dictionary of a feature store record as the server's live model
+ * does ({@link DictionaryFiles#open}: the SAE folder or saved baseline file the store recorded, or
+ * the neuron basis), unless a file is given. PCA, ICA and random directions fitted by
+ * {@code loupe analyze} itself are not saved, so those need the file passed explicitly.
  */
 public record AblationTarget(Transformer model, String hook, Dictionary dictionary, String modelName) {
     public AblationTarget {
@@ -30,21 +28,18 @@ public record AblationTarget(Transformer model, String hook, Dictionary dictiona
     }
 
     /**
+     * @param storeDir folder of the feature store (relative dictionary paths are resolved against it)
      * @param modelDir the model the dictionary was analysed on (required: the store's path may be a
      *                 random-weights copy's source, and models move)
-     * @param saeDir   an SAE folder overriding the store's record, or null
+     * @param file     an SAE folder or saved dictionary file overriding the store's record, or null
      */
-    public static AblationTarget resolve(DictionaryInfo d, Path modelDir, Path saeDir) {
+    public static AblationTarget resolve(DictionaryInfo d, Path storeDir, Path modelDir, Path file) {
         if (modelDir == null) throw new ConfigException("the ablation scorer needs --model DIR (the model dictionary " + d.name() + " was analysed on)");
         Dictionary dict;
-        if (saeDir != null) dict = SaeFolders.read(saeDir);
-        else if (d.path() != null && Files.isDirectory(Path.of(d.path()))) dict = SaeFolders.read(Path.of(d.path()));
-        else if (d.kind().equals("neurons")) dict = Baselines.neuronBasis(d.dIn());
+        if (file != null) dict = DictionaryFiles.checked(d, file);
+        else if (d.path() != null || d.kind().equals("neurons")) dict = DictionaryFiles.open(d, storeDir);
         else throw new ConfigException("the ablation scorer needs the directions of dictionary " + d.name() + " (kind " + d.kind()
-                    + "), which the store does not keep; pass --sae DIR (SAE folders and the neuron basis are found automatically)");
-        if (dict.dIn() != d.dIn() || dict.dFeatures() != d.dFeatures())
-            throw new ConfigException("the dictionary given for ablation has d_in " + dict.dIn() + ", " + dict.dFeatures() + " features; "
-                    + d.name() + " in the store has d_in " + d.dIn() + ", " + d.dFeatures() + " features");
+                    + "), which the store does not record; pass --sae FILE|DIR (an SAE folder or a saved baseline)");
         Transformer m = ModelLoader.load(modelDir);
         AblationTarget t = new AblationTarget(m, d.hook(), dict, modelDir.getFileName().toString());
         int width = t.capture(new int[][] {{0}}).dim(-1);

@@ -197,12 +197,12 @@ class ExtraScoringTest {
 
     @Test void ablationTargetNeedsAModelAndKnownDirections() {
         DictionaryInfo pca = new DictionaryInfo(1, "pca@h", 1, HOOK, "pca", 512, 64, null, "{}", "{}", 1);
-        ConfigException noModel = assertThrows(ConfigException.class, () -> AblationTarget.resolve(pca, null, null));
+        ConfigException noModel = assertThrows(ConfigException.class, () -> AblationTarget.resolve(pca, null, null, null));
         assertEquals("the ablation scorer needs --model DIR (the model dictionary pca@h was analysed on)", noModel.getMessage());
-        ConfigException noDirections = assertThrows(ConfigException.class, () -> AblationTarget.resolve(pca, MODEL, null));
-        assertTrue(noDirections.getMessage().contains("does not keep; pass --sae DIR"), noDirections.getMessage());
+        ConfigException noDirections = assertThrows(ConfigException.class, () -> AblationTarget.resolve(pca, null, MODEL, null));
+        assertTrue(noDirections.getMessage().contains("which the store does not record; pass --sae FILE|DIR"), noDirections.getMessage());
         DictionaryInfo wide = new DictionaryInfo(1, "neurons@h", 1, "blocks.0.hook_resid_post", "neurons", 512, 512, null, "{}", "{}", 1);
-        ConfigException width = assertThrows(ConfigException.class, () -> AblationTarget.resolve(wide, MODEL, null));
+        ConfigException width = assertThrows(ConfigException.class, () -> AblationTarget.resolve(wide, null, MODEL, null));
         assertTrue(width.getMessage().contains("has width 128 but dictionary neurons@h reads 512"), width.getMessage());
     }
 }
