@@ -51,13 +51,10 @@ public final class InterpPipeline {
         }
         Set<Integer> explained = store.explainedFeatures(d.id(), opts.method());
         Set<Integer> skippedBefore = store.interpSkips(d.id(), opts.method()).keySet();
+        List<Integer> distinct = wanted.stream().distinct().toList();
         List<Task> tasks = new ArrayList<>();
-        for (int f : wanted.stream().distinct().toList()) {
-            if (skippedBefore.contains(f)) continue;
-            if (!explained.contains(f)) tasks.add(new Task(f, null, opts.extraScorers()));
-        }
-        int fresh = tasks.size();
-        tasks.addAll(rescoreTasks(store, d.id(), wanted, explained, opts));
+        for (int f : distinct) if (!skippedBefore.contains(f) && !explained.contains(f)) tasks.add(new Task(f, null, opts.extraScorers()));
+        tasks.addAll(rescoreTasks(store, d.id(), distinct, explained, opts));
 
         Progress bar = new Progress(progress, tasks.size());
         ThreadLocal<long[]> tokensAtStart = ThreadLocal.withInitial(() -> new long[1]);
@@ -98,7 +95,7 @@ public final class InterpPipeline {
                 extra.put(kind, meanCi(store.latestScores(d.id(), opts.method(), kind, opts.simulatorName()).values(), opts.bootstrapResamples(), opts.seed()));
             }
         }
-        return new InterpSummary(d.id(), opts.method(), opts.simulatorName(), tasks.size(), wanted.size() - fresh, counts[0], counts[1], counts[2], counts[3],
+        return new InterpSummary(d.id(), opts.method(), opts.simulatorName(), tasks.size(), distinct.size() - tasks.size(), counts[0], counts[1], counts[2], counts[3],
                 meanCi(tr.values(), opts.bootstrapResamples(), opts.seed()), meanCi(ro.values(), opts.bootstrapResamples(), opts.seed() + 1), extra,
                 spent[0] * opts.usdPerMillionTokens() / 1e6, spent[0], (System.nanoTime() - t0) / 1e9, failures);
     }
