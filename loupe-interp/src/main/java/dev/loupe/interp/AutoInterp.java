@@ -16,8 +16,9 @@ import java.util.function.ToLongFunction;
  *
  * <p>Per feature: split records ({@link FeatureSplits}), explain on the explanation set only, build
  * the explanation's simulator, fit its linear calibration on the calibration set (for r² and
- * absolute deviation explained only), score the top-and-random and random-only sets. A skipped or failed
- * feature is recorded with its reason; the run never stops for one feature.
+ * absolute deviation explained only), score the top-and-random and random-only sets, then run the other
+ * scorers asked for ({@link ExtraScoring}). A skipped or failed feature is recorded with its reason; the
+ * run never stops for one feature.
  */
 public final class AutoInterp {
     private final Explainer explainer;

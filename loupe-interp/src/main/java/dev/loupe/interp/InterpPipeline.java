@@ -26,8 +26,13 @@ import java.util.TreeMap;
  * cost back to the store as each feature finishes. Skips (too few non-trivial excerpts) are recorded
  * with their reason; failures are reported, not recorded, so the next run retries them.
  *
+ * <p>Other scorers ({@link InterpOptions#scorers}: detection, fuzzing, ablation) are stored as further
+ * score kinds of the same explanation ({@link ScorerKind#storedKinds}); why one is undefined or
+ * failed goes to interp_skips under {@link ScorerKind#noteKey}. A failed scorer stores no score.
+ *
  * <p>Resumable: features that already have an explanation or a recorded skip with the same method
- * are left alone, so a killed run continues where it stopped. The store is one SQLite connection and
+ * are left alone, so a killed run continues where it stopped — except that scorers their latest
+ * explanation lacks (asked for now, or failed before) are run on it. The store is one SQLite connection and
  * not thread-safe: workers take turns on it (reads and writes are short next to explaining and
  * simulating).
  */
@@ -117,7 +122,7 @@ public final class InterpPipeline {
         List<Task> out = new ArrayList<>();
         for (var e : missing.entrySet()) {
             List<dev.loupe.store.Explanation> all = store.explanations(dictionaryId, e.getKey()).stream().filter(x -> x.method().equals(opts.method())).toList();
-            out.add(new Task(e.getKey(), all.get(all.size() - 1), List.copyOf(new java.util.LinkedHashSet<>(e.getValue()))));
+            out.add(new Task(e.getKey(), all.get(all.size() - 1), List.copyOf(e.getValue())));
         }
         return out;
     }
