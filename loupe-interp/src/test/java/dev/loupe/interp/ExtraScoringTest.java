@@ -205,4 +205,14 @@ class ExtraScoringTest {
         ConfigException width = assertThrows(ConfigException.class, () -> AblationTarget.resolve(wide, null, MODEL, null));
         assertTrue(width.getMessage().contains("has width 128 but dictionary neurons@h reads 512"), width.getMessage());
     }
+
+    @Test void ablationTargetReadsTheSavedBaselineTheStoreRecords(@org.junit.jupiter.api.io.TempDir Path dir) {
+        Baselines.randomDirections(512, 16, 3).save(dir.resolve("random.safetensors"));
+        DictionaryInfo rec = new DictionaryInfo(1, "random", 1, HOOK, "random", 512, 16, "random.safetensors", "{}", "{}", 1);
+        AblationTarget t = AblationTarget.resolve(rec, dir, MODEL, null);  // relative path: next to the store
+        assertArrayEquals(Baselines.randomDirections(512, 16, 3).direction(5), t.dictionary().direction(5));
+        DictionaryInfo wrong = new DictionaryInfo(1, "random", 1, HOOK, "random", 512, 32, null, "{}", "{}", 1);
+        ConfigException e = assertThrows(ConfigException.class, () -> AblationTarget.resolve(wrong, dir, MODEL, dir.resolve("random.safetensors")));
+        assertTrue(e.getMessage().contains("is 512 x 16 but the store says 512 x 32"), e.getMessage());
+    }
 }
