@@ -94,10 +94,13 @@ class InterpCommandsTest {
             Files.writeString(corpus.resolve("C" + i + ".java"), b.append("}\n").toString());
         }
         Path db = tmp.resolve("loupe.db");
-        String model = Path.of("..", "models", "loupe-1l").toString(), dict = "neurons@blocks.0.mlp.hook_post";
-        var a = run("analyze", "--model", model, "--store", db.toString(), "--baseline", "neurons", "--hook", "blocks.0.mlp.hook_post",
+        String model = Path.of("..", "models", "loupe-1l").toString(), dict = "random@blocks.0.mlp.hook_post";
+        // 8 random directions (analyze's default seed 0): small and fast; analyze does not save them, so ablation gets the same ones as a file
+        var a = run("analyze", "--model", model, "--store", db.toString(), "--baseline", "random", "--features", "8", "--hook", "blocks.0.mlp.hook_post",
                 "--corpus", corpus.toString(), "--tokens", "4096", "--random-examples", "20", "--no-ablation");
         assertEquals(0, a.code(), a.err());
+        Path directions = tmp.resolve("random.safetensors");
+        dev.loupe.dictionary.Baselines.randomDirections(512, 8, 0).save(directions);
 
         var noModel = run("interp", "run", "--store", db.toString(), "--dictionary", dict, "--scorers", "detection,ablation");
         assertEquals(2, noModel.code());
@@ -106,14 +109,14 @@ class InterpCommandsTest {
         assertEquals(2, badScorer.code());
         assertTrue(badScorer.err().contains("unknown scorer 'ablate'"), badScorer.err());
 
-        var r = run("interp", "run", "--store", db.toString(), "--dictionary", dict, "--features", "0-5", "--threads", "2",
-                "--min-top-excerpts", "10", "--random-only", "5", "--scorers", "simulation,detection,fuzzing,ablation", "--model", model);
+        var r = run("interp", "run", "--store", db.toString(), "--dictionary", dict, "--features", "0-3", "--threads", "2",
+                "--min-top-excerpts", "10", "--random-only", "5", "--scorers", "simulation,detection,fuzzing,ablation", "--model", model, "--sae", directions.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("detection_auc") && r.out().contains("fuzzing_balanced_accuracy") && r.out().contains("ablation "), r.out());
         int withAblation = 0;
         try (FeatureStore s = FeatureStore.openReadOnly(db)) {
             long id = s.requireDictionary(dict).id();
-            for (int f = 0; f < 6; f++)
+            for (int f = 0; f < 4; f++)
                 for (var e : s.explanations(id, f)) {
                     var kinds = e.scores().stream().map(dev.loupe.store.Score::kind).toList();
                     assertTrue(kinds.containsAll(java.util.List.of("top_and_random", "detection_auc", "fuzzing_auc")), kinds.toString());
@@ -131,6 +134,6 @@ class InterpCommandsTest {
         var rep = run("interp", "report", "--store", db.toString(), "--scorer", "ablation");
         assertEquals(0, rep.code(), rep.err());
         assertTrue(rep.out().startsWith("| basis | scored | skipped | failed | ablation score (95% CI) | undefined |"), rep.out());
-        assertTrue(rep.out().contains("| " + dict + " (neurons) | " + withAblation + " |"), rep.out());
+        assertTrue(rep.out().contains("| " + dict + " (random) | " + withAblation + " |"), rep.out());
     }
 }
