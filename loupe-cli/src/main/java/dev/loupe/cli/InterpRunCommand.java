@@ -1,7 +1,6 @@
 package dev.loupe.cli;
 
 import dev.loupe.interp.InterpPipeline;
-import dev.loupe.interp.SplitConfig;
 import dev.loupe.interp.InterpSummary;
 import dev.loupe.store.FeatureStore;
 import picocli.CommandLine.Command;
@@ -13,29 +12,29 @@ import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Explain and score a dictionary's features (resumable).",
-                "Features already explained with the same method are skipped; results are stored as they finish."},
+                "Features already explained with the same method are skipped; results are stored as they finish.",
+                "--scorers adds detection, fuzzing (simulator as classifier) and ablation (needs --model) scores;",
+                "on a store explained before, only the missing scores are computed."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe interp run --store loupe.db --dictionary sae",
                 "  loupe interp run --store loupe.db --dictionary sae --features 0-99 --simulator allatonce --sim-model models/gpt2",
                 "  OPENAI_API_KEY=... loupe interp run --store loupe.db --dictionary sae --explainer openai --simulator openai \\",
-                "      --llm-base-url https://api.openai.com/v1 --llm-model gpt-4o-mini --llm-api-key-env OPENAI_API_KEY --llm-budget 2000000"})
+                "      --llm-base-url https://api.openai.com/v1 --llm-model gpt-4o-mini --llm-api-key-env OPENAI_API_KEY --llm-budget 2000000",
+                "  loupe interp run --store loupe.db --dictionary neurons@blocks.0.mlp.hook_post --scorers detection,fuzzing,ablation --model models/loupe-1l"})
 final class InterpRunCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--store", required = true, paramLabel = "FILE", description = "Feature store (from `loupe analyze`).") Path store;
     @Option(names = "--dictionary", required = true, description = "Dictionary name in the store.") String dictionary;
     @Option(names = "--features", paramLabel = "LIST", description = "Features to process, e.g. 0-99,120 (default: all).") String features;
-    @Option(names = "--min-top-excerpts", defaultValue = "20", description = "Skip features with fewer non-trivial top excerpts (Bills et al.: 20; the demo uses 10; default: ${DEFAULT-VALUE}).") int minTop;
-    @Option(names = "--random-only", defaultValue = "10", description = "Random excerpts in the random-only scoring set (default: ${DEFAULT-VALUE}; the demo uses 5).") int randomOnly;
     @Mixin InterpBackendOptions backends;
+    @Mixin InterpScorerOptions scorers;
 
     @Override public Integer call() {
-        if (minTop < 10) throw new dev.loupe.util.ConfigException("--min-top-excerpts " + minTop + " must be >= 10 (5 explain + 5 scoring excerpts)");
-        if (randomOnly < 0) throw new dev.loupe.util.ConfigException("--random-only " + randomOnly + " must be >= 0");
+        scorers.check();
         try (FeatureStore s = InterpBackendOptions.openStore(store)) {
-            long d = s.requireDictionary(dictionary).id();
-            InterpSummary sum = InterpPipeline.run(s, d, backends.options().withFeatures(InterpBackendOptions.features(features))
-                            .withSplits(new SplitConfig(5, 5, 5, randomOnly, minTop, 5)),
+            var d = s.requireDictionary(dictionary);
+            InterpSummary sum = InterpPipeline.run(s, d.id(), scorers.apply(backends.options(), s, d).withFeatures(InterpBackendOptions.features(features)),
                     InterpBackendOptions.stream(spec.commandLine().getErr()));
             var out = spec.commandLine().getOut();
             out.print(sum.describe());

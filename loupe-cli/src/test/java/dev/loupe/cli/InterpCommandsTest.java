@@ -76,4 +76,64 @@ class InterpCommandsTest {
             assertTrue(s.interpSkips(id, "builtin-stat").toString().contains("need 10"), s.interpSkips(id, "builtin-stat").toString());
         }
     }
+
+    /**
+     * analyze (loupe-1l's MLP neurons on a small Java corpus) → interp run with every scorer → score
+     * with detection → report by scorer: the extra scores land in the store under their kinds.
+     */
+    @Test
+    void extraScorersOnARealModel(@TempDir Path tmp) throws Exception {
+        Path corpus = Files.createDirectories(tmp.resolve("corpus"));
+        String[] words = {"count", "size", "index", "value", "name", "total"};
+        for (int i = 0; i < 300; i++) {
+            StringBuilder b = new StringBuilder("final class C" + i + " {\n");
+            for (int k = 0; k < 40; k++) {
+                String w = words[(i + k) % words.length];
+                b.append(k % 3 == 0 ? "    int " + w + k + " = " + k + ";\n" : k % 3 == 1 ? "    if (" + w + " > 0) return " + w + ";\n" : "    // the " + w + " here\n");
+            }
+            Files.writeString(corpus.resolve("C" + i + ".java"), b.append("}\n").toString());
+        }
+        Path db = tmp.resolve("loupe.db");
+        String model = Path.of("..", "models", "loupe-1l").toString(), dict = "random@blocks.0.mlp.hook_post";
+        // 8 random directions (analyze's default seed 0): small and fast; analyze does not save them, so ablation gets the same ones as a file
+        var a = run("analyze", "--model", model, "--store", db.toString(), "--baseline", "random", "--features", "8", "--hook", "blocks.0.mlp.hook_post",
+                "--corpus", corpus.toString(), "--tokens", "4096", "--random-examples", "20", "--no-ablation");
+        assertEquals(0, a.code(), a.err());
+        Path directions = tmp.resolve("random.safetensors");
+        dev.loupe.dictionary.Baselines.randomDirections(512, 8, 0).save(directions);
+
+        var noModel = run("interp", "run", "--store", db.toString(), "--dictionary", dict, "--scorers", "detection,ablation");
+        assertEquals(2, noModel.code());
+        assertEquals("loupe: the ablation scorer needs --model DIR (the model dictionary " + dict + " was analysed on)", noModel.err().strip());
+        var badScorer = run("interp", "run", "--store", db.toString(), "--dictionary", dict, "--scorers", "detection,ablate");
+        assertEquals(2, badScorer.code());
+        assertTrue(badScorer.err().contains("unknown scorer 'ablate'"), badScorer.err());
+
+        var r = run("interp", "run", "--store", db.toString(), "--dictionary", dict, "--features", "0-3", "--threads", "2",
+                "--min-top-excerpts", "10", "--random-only", "5", "--scorers", "simulation,detection,fuzzing,ablation", "--model", model, "--sae", directions.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("detection_auc") && r.out().contains("fuzzing_balanced_accuracy") && r.out().contains("ablation "), r.out());
+        int withAblation = 0;
+        try (FeatureStore s = FeatureStore.openReadOnly(db)) {
+            long id = s.requireDictionary(dict).id();
+            for (int f = 0; f < 4; f++)
+                for (var e : s.explanations(id, f)) {
+                    var kinds = e.scores().stream().map(dev.loupe.store.Score::kind).toList();
+                    assertTrue(kinds.containsAll(java.util.List.of("top_and_random", "detection_auc", "fuzzing_auc")), kinds.toString());
+                    if (kinds.contains("ablation")) withAblation++;
+                }
+            assertTrue(withAblation > 0, "some features got an ablation score");
+            assertTrue(s.interpSkips(id, "builtin-stat#ablation").values().stream().noneMatch(v -> v.startsWith("failed")), s.interpSkips(id, "builtin-stat#ablation").toString());
+        }
+
+        var sc = run("score", "--store", db.toString(), "--dictionary", dict, "--feature", "3", "--explanation", "the token \"count\"",
+                "--min-top-excerpts", "10", "--scorers", "detection");
+        assertEquals(0, sc.code(), sc.err());
+        assertTrue(sc.out().matches("(?s)top_and_random +\\S+\nrandom_only +\\S+\ndetection_balanced_accuracy +\\S+\ndetection_auc .*"), sc.out());
+
+        var rep = run("interp", "report", "--store", db.toString(), "--scorer", "ablation");
+        assertEquals(0, rep.code(), rep.err());
+        assertTrue(rep.out().startsWith("| basis | scored | skipped | failed | ablation score (95% CI) | undefined |"), rep.out());
+        assertTrue(rep.out().contains("| " + dict + " (random) | " + withAblation + " |"), rep.out());
+    }
 }

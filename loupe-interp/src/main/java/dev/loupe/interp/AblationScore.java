@@ -41,13 +41,24 @@ public final class AblationScore {
             ActivationRecord r = records.get(k);
             if (r.tokenIds() == null) throw new IllegalArgumentException("ablation scoring needs token ids in every record (record " + k + " has none)");
             if (replacement.get(k).length != r.length()) throw new IllegalArgumentException("replacement " + k + " has " + replacement.get(k).length + " values for " + r.length() + " tokens");
-            int[][] ids = {r.tokenIds()};
-            Tensor clean = model.forward(ids);  // [1, seq, vocab]
-            double[] meanValues = new double[r.length()];
+        }
+        // excerpts of one length run as one batch: [batch, seq]
+        for (List<Integer> group : byLength(records)) {
+            int seq = records.get(group.get(0)).length();
+            int[][] ids = new int[group.size()][];
+            float[] actual = new float[group.size() * seq];
+            double[] simulated = new double[group.size() * seq], meanValues = new double[group.size() * seq];
+            for (int b = 0; b < group.size(); b++) {
+                ActivationRecord r = records.get(group.get(b));
+                ids[b] = r.tokenIds();
+                System.arraycopy(r.activations(), 0, actual, b * seq, seq);
+                System.arraycopy(replacement.get(group.get(b)), 0, simulated, b * seq, seq);
+            }
             java.util.Arrays.fill(meanValues, mean);
-            sim += jsdSum(clean, model.runWithHooks(ids, Map.of(hook, patch(direction, r.activations(), replacement.get(k)))));
-            base += jsdSum(clean, model.runWithHooks(ids, Map.of(hook, patch(direction, r.activations(), meanValues))));
-            positions += r.length();
+            double[][] clean = softmaxRows(model.forward(ids));  // [batch·seq][vocab], computed once for both comparisons
+            sim += jsdSum(clean, model.runWithHooks(ids, Map.of(hook, patch(direction, actual, simulated))));
+            base += jsdSum(clean, model.runWithHooks(ids, Map.of(hook, patch(direction, actual, meanValues))));
+            positions += (long) group.size() * seq;
         }
         if (positions == 0) return new Result(Double.NaN, Double.NaN, Score.undefined(Score.Status.EMPTY));
         double ds = sim / positions, dm = base / positions;
@@ -55,28 +66,40 @@ public final class AblationScore {
         return new Result(ds, dm, s);
     }
 
-    /** Adds {@code (v[t] − a[t])·direction} to the hook's vector at every position t. */
+    /** Record indices grouped by excerpt length, in first-seen order. */
+    static List<List<Integer>> byLength(List<ActivationRecord> records) {
+        Map<Integer, List<Integer>> groups = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < records.size(); k++) groups.computeIfAbsent(records.get(k).length(), x -> new java.util.ArrayList<>()).add(k);
+        return List.copyOf(groups.values());
+    }
+
+    /** Adds {@code (v[i] − a[i])·direction} to the hook's vector at every row i = (batch, position), row-major. */
     static Hook patch(float[] direction, float[] actual, double[] v) {
         return (act, ctx) -> {
-            int[] shape = act.shape();
-            int d = shape[shape.length - 1], seq = shape[shape.length - 2];
+            int d = act.dim(-1), rows = act.data().length / d;
             if (d != direction.length) throw new IllegalArgumentException("direction has " + direction.length + " entries but hook " + ctx.name() + " has width " + d);
-            float[] x = act.data().clone();  // [1, seq, d]
-            for (int t = 0; t < seq; t++) {
-                float delta = (float) (v[t] - actual[t]);
-                for (int j = 0; j < d; j++) x[t * d + j] += delta * direction[j];
+            float[] x = act.data().clone();  // [batch, seq, d]
+            for (int i = 0; i < rows; i++) {
+                float delta = (float) (v[i] - actual[i]);
+                for (int j = 0; j < d; j++) x[i * d + j] += delta * direction[j];
             }
-            return new Tensor(x, shape);
+            return new Tensor(x, act.shape());
         };
     }
 
-    /** Σ over positions of JSD (bits) between the softmax distributions of two logit tensors [1, seq, vocab]. */
-    static double jsdSum(Tensor a, Tensor b) {
-        int[] shape = a.shape();
-        int vocab = shape[shape.length - 1], seq = shape[shape.length - 2];
+    /** Σ over rows of JSD (bits) between given distributions and the softmax of a logit tensor [batch, seq, vocab]. */
+    static double jsdSum(double[][] p, Tensor logits) {
+        int vocab = logits.dim(-1);
         double s = 0;
-        for (int t = 0; t < seq; t++) s += jsd(softmax(a.data(), t * vocab, vocab), softmax(b.data(), t * vocab, vocab));
+        for (int t = 0; t < p.length; t++) s += jsd(p[t], softmax(logits.data(), t * vocab, vocab));
         return s;
+    }
+
+    static double[][] softmaxRows(Tensor logits) {
+        int vocab = logits.dim(-1);
+        double[][] out = new double[logits.data().length / vocab][];
+        for (int t = 0; t < out.length; t++) out[t] = softmax(logits.data(), t * vocab, vocab);
+        return out;
     }
 
     static double[] softmax(float[] logits, int off, int n) {

@@ -16,18 +16,32 @@ import java.util.function.ToLongFunction;
  *
  * <p>Per feature: split records ({@link FeatureSplits}), explain on the explanation set only, build
  * the explanation's simulator, fit its linear calibration on the calibration set (for r² and
- * absolute deviation explained only), score the top-and-random and random-only sets. A skipped or failed
- * feature is recorded with its reason; the run never stops for one feature.
+ * absolute deviation explained only), score the top-and-random and random-only sets, then run the other
+ * scorers asked for ({@link ExtraScoring}). A skipped or failed feature is recorded with its reason; the
+ * run never stops for one feature.
  */
 public final class AutoInterp {
     private final Explainer explainer;
     private final SimulatorFactory simulators;
     private final SplitConfig splits;
+    private final List<ScorerKind> scorers;
+    private final AblationTarget ablation;
 
     public AutoInterp(Explainer explainer, SimulatorFactory simulators, SplitConfig splits) {
+        this(explainer, simulators, splits, List.of(ScorerKind.SIMULATION), null);
+    }
+
+    /**
+     * @param scorers  scorers run on every explanation besides simulation (which always runs)
+     * @param ablation model and dictionary for {@link ScorerKind#ABLATION}, or null when it is not asked for
+     */
+    public AutoInterp(Explainer explainer, SimulatorFactory simulators, SplitConfig splits, List<ScorerKind> scorers, AblationTarget ablation) {
+        if (scorers.contains(ScorerKind.ABLATION) && ablation == null) throw new dev.loupe.util.ConfigException("the ablation scorer needs --model DIR");
         this.explainer = explainer;
         this.simulators = simulators;
         this.splits = splits;
+        this.scorers = List.copyOf(scorers);
+        this.ablation = ablation;
     }
 
     public FeatureResult run(FeatureRecords f) {
@@ -40,17 +54,38 @@ public final class AutoInterp {
         } catch (InterpFailure x) {
             return FeatureResult.failed(f.featureId(), "explainer " + explainer.name() + ": " + x.getMessage());
         }
-        return score(f.featureId(), e, r);
+        return score(f, e, r);
     }
 
     /** Scores a given explanation (e.g. {@code loupe score}) on the feature's scoring sets. */
     public FeatureResult score(FeatureRecords f, Explanation e) {
         FeatureSplits s = FeatureSplits.of(f, splits);
         if (s instanceof FeatureSplits.Skipped k) return FeatureResult.skipped(f.featureId(), k.reason());
-        return score(f.featureId(), e, (FeatureSplits.Ready) s);
+        return score(f, e, (FeatureSplits.Ready) s);
     }
 
-    private FeatureResult score(long id, Explanation e, FeatureSplits.Ready r) {
+    /**
+     * Runs only the scorers besides simulation (e.g. on an explanation already in the store, when a
+     * later run asks for more scorers); the result has no correlations.
+     */
+    public FeatureResult scoreExtras(FeatureRecords f, Explanation e, List<ScorerKind> kinds) {
+        FeatureSplits s = FeatureSplits.of(f, splits);
+        if (s instanceof FeatureSplits.Skipped k) return FeatureResult.skipped(f.featureId(), k.reason());
+        FeatureSplits.Ready r = (FeatureSplits.Ready) s;
+        long id = f.featureId();
+        Simulator sim;
+        double[] calibration = null;
+        try {
+            sim = simulators.forExplanation(e);
+            if (kinds.contains(ScorerKind.ABLATION)) calibration = Scorer.calibration(sim, r.calibration());
+        } catch (InterpFailure x) {
+            return FeatureResult.failed(id, "simulator: " + x.getMessage());
+        }
+        return new FeatureResult(id, FeatureResult.Status.DONE, null, e, null, null, ExtraScoring.run(kinds, f, r, splits, sim, calibration, ablation));
+    }
+
+    private FeatureResult score(FeatureRecords f, Explanation e, FeatureSplits.Ready r) {
+        long id = f.featureId();
         Simulator sim;
         try {
             sim = simulators.forExplanation(e);
@@ -66,8 +101,8 @@ public final class AutoInterp {
         ScoredSimulation tr = Scorer.score(sim, r.topAndRandom(), calibration);
         ScoredSimulation ro = Scorer.score(sim, r.randomOnly(), calibration);
         String failure = tr.failure() != null ? tr.failure() : ro.failure();
-        FeatureResult.Status st = failure == null ? FeatureResult.Status.DONE : FeatureResult.Status.FAILED;
-        return new FeatureResult(id, st, failure, e, tr, ro);
+        if (failure != null) return new FeatureResult(id, FeatureResult.Status.FAILED, failure, e, tr, ro);
+        return new FeatureResult(id, FeatureResult.Status.DONE, null, e, tr, ro, ExtraScoring.run(scorers, f, r, splits, sim, calibration, ablation));
     }
 
     /** Runs every feature on {@code threads} worker threads; results keep input order. */
@@ -93,6 +128,15 @@ public final class AutoInterp {
      */
     public <K> List<FeatureResult> runEach(List<K> keys, Function<K, FeatureRecords> load, ToLongFunction<K> featureId, int threads,
                                            Consumer<FeatureResult> onResult) {
+        return runTasks(keys, key -> run(load.apply(key)), featureId, threads, onResult);
+    }
+
+    /**
+     * The worker pool behind {@link #runEach}: runs {@code work} for every key on {@code threads}
+     * threads; anything it throws fails that feature only. Results keep the order of {@code keys}.
+     */
+    public <K> List<FeatureResult> runTasks(List<K> keys, Function<K, FeatureResult> work, ToLongFunction<K> featureId, int threads,
+                                            Consumer<FeatureResult> onResult) {
         if (threads < 1) throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             List<Future<FeatureResult>> futures = new ArrayList<>();
@@ -100,7 +144,7 @@ public final class AutoInterp {
                 futures.add(pool.submit(() -> {
                     FeatureResult r;
                     try {
-                        r = run(load.apply(key));
+                        r = work.apply(key);
                     } catch (RuntimeException x) {
                         r = FeatureResult.failed(featureId.applyAsLong(key), "unexpected error: " + x);
                     }

@@ -14,20 +14,38 @@ import java.util.Map;
  * per basis (SAE, neurons, PCA, ICA, random directions, random-weights model …) the mean
  * top-and-random and random-only scores with bootstrap 95% CIs, as a Markdown table and a PNG bar
  * chart with error bars. Undefined scores are excluded from the means and counted in the table.
+ * The same for the other scorers ({@link ScorerKind}): detection and fuzzing compare balanced accuracy
+ * and AUC, ablation its one score.
  */
 public final class InterpReport {
     private InterpReport() {}
 
-    public static String table(Map<String, AutoInterp.Summary> byBasis) {
-        StringBuilder sb = new StringBuilder("| basis | scored | skipped | failed | top-and-random (95% CI) | random-only (95% CI) | undefined (t&r / r-o) |\n");
-        sb.append("|---|---:|---:|---:|---|---|---|\n");
+    public static String table(Map<String, AutoInterp.Summary> byBasis) { return table(byBasis, ScorerKind.SIMULATION); }
+
+    /** The table for one scorer: its one or two score columns (a summary's second CI is unused for ablation). */
+    public static String table(Map<String, AutoInterp.Summary> byBasis, ScorerKind scorer) {
+        List<String> labels = scorer.labels();
+        boolean two = labels.size() == 2;
+        StringBuilder sb = new StringBuilder("| basis | scored | skipped | failed | " + labels.get(0) + " (95% CI) | ");
+        sb.append(two ? labels.get(1) + " (95% CI) | undefined (" + abbreviation(labels.get(0)) + " / " + abbreviation(labels.get(1)) + ") |\n" : "undefined |\n");
+        sb.append(two ? "|---|---:|---:|---:|---|---|---|\n" : "|---|---:|---:|---:|---|---|\n");
         for (var e : byBasis.entrySet()) {
             AutoInterp.Summary s = e.getValue();
             sb.append("| ").append(e.getKey()).append(" | ").append(s.done()).append(" | ").append(s.skipped()).append(" | ").append(s.failed())
-                    .append(" | ").append(ci(s.topAndRandom())).append(" | ").append(ci(s.randomOnly())).append(" | ")
-                    .append(s.topAndRandom().undefined()).append(" / ").append(s.randomOnly().undefined()).append(" |\n");
+                    .append(" | ").append(ci(s.topAndRandom())).append(" | ");
+            if (two) sb.append(ci(s.randomOnly())).append(" | ").append(s.topAndRandom().undefined()).append(" / ").append(s.randomOnly().undefined()).append(" |\n");
+            else sb.append(s.topAndRandom().undefined()).append(" |\n");
         }
         return sb.toString();
+    }
+
+    /** "top-and-random" → "t&r", "detection AUC" → "d-A": the initials of a label's words. */
+    private static String abbreviation(String label) {
+        if (label.equals("top-and-random")) return "t&r";
+        if (label.equals("random-only")) return "r-o";
+        StringBuilder b = new StringBuilder();
+        for (String w : label.split("[ .]+")) if (!w.isEmpty()) b.append(b.isEmpty() ? "" : "-").append(w.charAt(0));
+        return b.toString();
     }
 
     /**
@@ -37,12 +55,27 @@ public final class InterpReport {
      */
     public static Map<String, AutoInterp.Summary> fromStore(FeatureStore store, List<DictionaryInfo> dictionaries, String method, String simulator,
                                                             int resamples, long seed) {
+        return fromStore(store, dictionaries, method, simulator, ScorerKind.SIMULATION, resamples, seed);
+    }
+
+    /**
+     * As above for one scorer's stored kinds. Failed = features whose scorer failure is recorded
+     * (interp_skips under {@link ScorerKind#noteKey}) and that have no score of it since.
+     */
+    public static Map<String, AutoInterp.Summary> fromStore(FeatureStore store, List<DictionaryInfo> dictionaries, String method, String simulator,
+                                                            ScorerKind scorer, int resamples, long seed) {
         Map<String, AutoInterp.Summary> out = new LinkedHashMap<>();
+        List<String> kinds = scorer.storedKinds();
         for (DictionaryInfo d : dictionaries) {
-            Map<Integer, Double> tr = store.latestScores(d.id(), method, InterpPipeline.TOP_AND_RANDOM, simulator);
-            Map<Integer, Double> ro = store.latestScores(d.id(), method, InterpPipeline.RANDOM_ONLY, simulator);
-            out.put(d.name() + " (" + d.kind() + ")", new AutoInterp.Summary(InterpPipeline.meanCi(tr.values(), resamples, seed),
-                    InterpPipeline.meanCi(ro.values(), resamples, seed + 1), tr.size(), store.interpSkips(d.id(), method).size(), 0));
+            Map<Integer, Double> first = store.latestScores(d.id(), method, kinds.get(0), simulator);
+            Map<Integer, Double> second = kinds.size() > 1 ? store.latestScores(d.id(), method, kinds.get(1), simulator) : Map.of();
+            int failed = 0;
+            if (scorer != ScorerKind.SIMULATION) {
+                for (var n : store.interpSkips(d.id(), scorer.noteKey(method)).entrySet())
+                    if (n.getValue().startsWith("failed") && !first.containsKey(n.getKey())) failed++;
+            }
+            out.put(d.name() + " (" + d.kind() + ")", new AutoInterp.Summary(InterpPipeline.meanCi(first.values(), resamples, seed),
+                    InterpPipeline.meanCi(second.values(), resamples, seed + 1), first.size(), store.interpSkips(d.id(), method).size(), failed));
         }
         return out;
     }
@@ -57,7 +90,10 @@ public final class InterpReport {
      * draws symmetric bars, so each bar's half-width is the larger side of its bootstrap CI
      * (conservative; the table has the exact interval). A basis with no defined score draws 0.
      */
-    public static void png(Map<String, AutoInterp.Summary> byBasis, Path out) {
+    public static void png(Map<String, AutoInterp.Summary> byBasis, Path out) { png(byBasis, out, ScorerKind.SIMULATION); }
+
+    /** The chart for one scorer: one bar group per stored kind. */
+    public static void png(Map<String, AutoInterp.Summary> byBasis, Path out, ScorerKind scorer) {
         List<String> names = List.copyOf(byBasis.keySet());
         double[][] mean = new double[2][names.size()], err = new double[2][names.size()];
         for (int i = 0; i < names.size(); i++) {
@@ -71,10 +107,11 @@ public final class InterpReport {
             }
         }
         Map<String, double[]> groups = new LinkedHashMap<>(), errors = new LinkedHashMap<>();
-        groups.put("top-and-random", mean[0]);
-        groups.put("random-only", mean[1]);
-        errors.put("top-and-random", err[0]);
-        errors.put("random-only", err[1]);
-        Plots.bars(out, "Auto-interp score by basis (mean, 95% bootstrap CI)", "Pearson correlation", names, groups, errors);
+        for (int k = 0; k < scorer.labels().size(); k++) {
+            groups.put(scorer.labels().get(k), mean[k]);
+            errors.put(scorer.labels().get(k), err[k]);
+        }
+        String title = scorer == ScorerKind.SIMULATION ? "Auto-interp score" : "Auto-interp " + scorer.flag() + " score";
+        Plots.bars(out, title + " by basis (mean, 95% bootstrap CI)", scorer.axis(), names, groups, errors);
     }
 }

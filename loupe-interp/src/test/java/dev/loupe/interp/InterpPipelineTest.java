@@ -90,6 +90,74 @@ class InterpPipelineTest {
         }
     }
 
+    @Test void laterRunsAddTheScorersAStoredExplanationLacks() {
+        try (FeatureStore s = FeatureStore.open(dir.resolve("loupe.db"))) {
+            long d = InterpStores.write(s, "sae", "standard");
+            assertEquals(2, InterpPipeline.run(s, d, InterpOptions.defaults(), null).done());
+            // only the extra scorers run, on the two stored explanations
+            InterpOptions extra = InterpOptions.defaults().withScorers(ScorerKind.parseList("detection,fuzzing"), null);
+            InterpSummary added = InterpPipeline.run(s, d, extra, null);
+            assertEquals(2, added.attempted());
+            assertEquals(2, added.done());
+            assertEquals(0, added.scorerFailures());
+            for (int f : new int[] {0, 2}) assertEquals(1, s.explanations(d, f).size(), "scores added to the stored explanation, not a new one");
+
+            Explanation red = only(s.explanations(d, 0));
+            Map<String, Double> byKind = new java.util.TreeMap<>();
+            for (Score x : red.scores()) byKind.put(x.kind(), x.value());
+            assertEquals(List.of("detection_auc", "detection_balanced_accuracy", "fuzzing_auc", "fuzzing_balanced_accuracy", "random_only", "top_and_random"),
+                    List.copyOf(byKind.keySet()));
+            assertTrue(byKind.get("detection_auc").isNaN(), "every random excerpt of feature 0 fires: detection is undefined, never 0.5");
+            assertEquals(1.0, byKind.get("fuzzing_auc"), 1e-12);
+            assertEquals(1.0, byKind.get("fuzzing_balanced_accuracy"), 1e-12);
+            Map<Integer, String> notes = s.interpSkips(d, "builtin-stat#detection");
+            assertEquals(java.util.Set.of(0, 2), notes.keySet());
+            assertEquals("undefined: the feature fires in all 20 random excerpts: no silent excerpt to detect against", notes.get(0));
+            assertEquals(Map.of(1, "only 5 non-trivial top excerpts (need 20)"), s.interpSkips(d, "builtin-stat"), "notes do not mix with skips");
+
+            assertEquals(2, added.extra().get("fuzzing_auc").n());
+            assertEquals(1.0, added.extra().get("fuzzing_auc").mean(), 1e-12);
+            assertEquals(2, added.extra().get("detection_auc").undefined());
+            assertEquals(0, InterpPipeline.run(s, d, extra, null).attempted(), "nothing left to score");
+
+            var table = InterpReport.table(InterpReport.fromStore(s, s.dictionaries(), "builtin-stat", "builtin-rules", ScorerKind.FUZZING, 100, 1), ScorerKind.FUZZING);
+            assertTrue(table.startsWith("| basis | scored | skipped | failed | fuzzing bal. acc. (95% CI) | fuzzing AUC (95% CI) | undefined (f-b-a / f-A) |"), table);
+            assertTrue(table.contains("| sae (standard) | 2 | 1 | 0 | 1.000 [1.000, 1.000] | 1.000 [1.000, 1.000] | 0 / 0 |"), table);
+        }
+    }
+
+    @Test void aFailedScorerIsRecordedAndRetried() {
+        try (FeatureStore s = FeatureStore.open(dir.resolve("loupe.db"))) {
+            long d = InterpStores.write(s, "sae", "standard");
+            InterpPipeline.run(s, d, InterpOptions.defaults(), null);
+            AtomicBoolean broken = new AtomicBoolean(true);
+            SimulatorFactory rules = InterpOptions.defaults().simulators();
+            SimulatorFactory flaky = e -> {
+                Simulator sim = rules.forExplanation(e);
+                return tokens -> {
+                    if (broken.get()) throw new InterpFailure("backend down");
+                    return sim.simulate(tokens);
+                };
+            };
+            InterpOptions fuzz = InterpOptions.defaults().withSimulator(flaky, "builtin-rules").withScorers(ScorerKind.parseList("fuzzing"), null);
+            InterpSummary first = InterpPipeline.run(s, d, fuzz, null);
+            assertEquals(2, first.done(), "the feature is done; only its fuzzing failed");
+            assertEquals(2, first.scorerFailures());
+            assertEquals("fuzzing: backend down", first.failures().get(0));
+            assertEquals("failed: fuzzing: backend down", s.interpSkips(d, "builtin-stat#fuzzing").get(2));
+            assertTrue(only(s.explanations(d, 0)).scores().stream().noneMatch(x -> x.kind().startsWith("fuzzing")), "a failed scorer stores no score");
+            var table = InterpReport.table(InterpReport.fromStore(s, s.dictionaries(), "builtin-stat", "builtin-rules", ScorerKind.FUZZING, 100, 1), ScorerKind.FUZZING);
+            assertTrue(table.contains("| sae (standard) | 0 | 1 | 2 | n/a | n/a |"), table);
+
+            broken.set(false);
+            InterpSummary second = InterpPipeline.run(s, d, fuzz, null);
+            assertEquals(2, second.attempted(), "failed scorers are retried");
+            assertEquals(0, second.scorerFailures());
+            table = InterpReport.table(InterpReport.fromStore(s, s.dictionaries(), "builtin-stat", "builtin-rules", ScorerKind.FUZZING, 100, 1), ScorerKind.FUZZING);
+            assertTrue(table.contains("| sae (standard) | 2 | 1 | 0 | 1.000 [1.000, 1.000] |"), table);
+        }
+    }
+
     @Test void badRequestsFailWithAClearMessage() {
         try (FeatureStore s = FeatureStore.open(dir.resolve("loupe.db"))) {
             long d = InterpStores.write(s, "sae", "standard");

@@ -9,15 +9,13 @@
 package dev.loupe.server;
 
 import dev.loupe.corpus.TokenWindows;
-import dev.loupe.dictionary.Baselines;
 import dev.loupe.dictionary.Dictionary;
-import dev.loupe.dictionary.LinearDictionary;
 import dev.loupe.intervene.FeatureEdit;
 import dev.loupe.intervene.Steering;
 import dev.loupe.model.Sampling;
 import dev.loupe.model.Transformer;
 import dev.loupe.model.arch.ModelLoader;
-import dev.loupe.sae.io.SaeFolders;
+import dev.loupe.store.DictionaryFiles;
 import dev.loupe.store.DictionaryInfo;
 import dev.loupe.store.FeatureStore;
 import dev.loupe.tensor.Tensor;
@@ -25,7 +23,6 @@ import dev.loupe.tokenizer.Tokenizer;
 import dev.loupe.tokenizer.Tokenizers;
 import dev.loupe.util.ConfigException;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,26 +84,8 @@ public final class EngineLiveModel implements LiveModel {
         return new EngineLiveModel(modelDir.toAbsolutePath().normalize().getFileName().toString(), model, tok, dicts);
     }
 
-    /**
-     * The dictionary a store record names: an SAE folder (SAELens or sparsify), a LinearDictionary file
-     * (saved baselines), or, for kind "neurons" without a file, the neuron basis. Relative paths are
-     * resolved against the store's folder first, then the working directory.
-     */
-    public static Dictionary open(DictionaryInfo d, Path storeDir) {
-        if (d.path() == null) {
-            if (d.kind().equals("neurons")) return Baselines.neuronBasis(d.dIn());
-            throw new ConfigException("dictionary " + d.name() + " has no file recorded in the store; re-add it with its folder");
-        }
-        Path p = Path.of(d.path());
-        if (!p.isAbsolute() && storeDir != null && Files.exists(storeDir.resolve(p))) p = storeDir.resolve(p);
-        if (!Files.exists(p))
-            throw new ConfigException("dictionary " + d.name() + ": its file " + d.path() + " does not exist (looked next to the store and in the working directory)");
-        Dictionary dict = Files.isDirectory(p) ? SaeFolders.read(p) : LinearDictionary.read(p);
-        if (dict.dIn() != d.dIn() || dict.dFeatures() != d.dFeatures())
-            throw new ConfigException("dictionary " + d.name() + ": " + p + " is " + dict.dIn() + " x " + dict.dFeatures() + " but the store says "
-                    + d.dIn() + " x " + d.dFeatures() + "; the file was replaced after analysis, rerun the analysis");
-        return dict;
-    }
+    /** The dictionary a store record names ({@link DictionaryFiles#open}). */
+    public static Dictionary open(DictionaryInfo d, Path storeDir) { return DictionaryFiles.open(d, storeDir); }
 
     @Override public String name() { return name; }
 

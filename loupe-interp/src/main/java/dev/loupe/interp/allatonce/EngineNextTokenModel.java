@@ -1,5 +1,6 @@
 package dev.loupe.interp.allatonce;
 
+import dev.loupe.interp.Excerpts;
 import dev.loupe.interp.InterpFailure;
 import dev.loupe.interp.SimulatorFactory;
 import dev.loupe.interp.prompt.FewShotExamples;
@@ -62,6 +63,16 @@ public final class EngineNextTokenModel implements NextTokenModel {
     public SimulatorFactory simulators(List<FewShotExamples.Example> examples) {
         TextEncoder enc = encoder();
         int[] digits = DigitExpectation.digitIds(enc);
+        // A model whose context cannot hold the prompt of one standard excerpt fails every feature:
+        // refuse it once, up front (each excerpt token is a "token<TAB>unknown" line of several tokens).
+        String[] probe = new String[Excerpts.DEFAULT_LENGTH];
+        java.util.Arrays.fill(probe, " x");
+        int need = new AllAtOnceSimulator(this, enc, digits, "x", examples).encode(probe).ids().length + (bos >= 0 ? 1 : 0);
+        int ctx = model.config().nCtx();
+        if (need > ctx) {
+            throw new ConfigException("the all-at-once simulation prompt for a " + Excerpts.DEFAULT_LENGTH + "-token excerpt is " + need + " tokens ("
+                    + examples.size() + " few-shot examples) but " + name + " has a context of " + ctx + "; use a model with a longer context (e.g. gpt2: 1024)");
+        }
         return e -> new AllAtOnceSimulator(this, enc, digits, e.text(), examples);
     }
 

@@ -98,11 +98,20 @@ class EngineNextTokenModelTest {
     }
 
     @Test void promptLongerThanTheContextFailsTheFeatureNotTheRun() {
-        EngineNextTokenModel engine = new EngineNextTokenModel(short128, tok, true, "loupe-1l");
-        String[] tokens = new String[64];
+        EngineNextTokenModel engine = new EngineNextTokenModel(model, tok, true, "loupe-1l");  // context 512: a 64-token excerpt fits
+        String[] tokens = new String[200];
         java.util.Arrays.fill(tokens, " x");
         Simulator sim = engine.simulators(List.of()).forExplanation(Explanation.ofText("x"));
         InterpFailure e = assertThrows(InterpFailure.class, () -> sim.simulate(tokens));
-        assertTrue(e.getMessage().contains("context of 128"), e.getMessage());
+        assertTrue(e.getMessage().contains("context of 512"), e.getMessage());
+    }
+
+    @Test void aModelTooShortForTheFewShotPromptIsRefusedUpFront() {
+        EngineNextTokenModel engine = new EngineNextTokenModel(short128, tok, true, "loupe-1l");
+        dev.loupe.util.ConfigException e = assertThrows(dev.loupe.util.ConfigException.class,
+                () -> engine.simulators(dev.loupe.interp.prompt.FewShotExamples.DEFAULT));
+        assertTrue(e.getMessage().matches("the all-at-once simulation prompt for a 64-token excerpt is \\d+ tokens \\(\\d+ few-shot examples\\) "
+                + "but loupe-1l has a context of 128; use a model with a longer context \\(e.g. gpt2: 1024\\)"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
     }
 }
