@@ -146,9 +146,8 @@ final class Layers {
             gemm.sgemm(false, true, t, t, dh, scale, qkv, q0, d3, qkv, q0 + d, d3, 0f, att, a0, t);
             for (int t1 = 0; t1 < t; t1++) {
                 int ao = a0 + t1 * t;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int t2 = 0; t2 <= t1; t2++) max = Math.max(max, att[ao + t2]);
-                float inv = (float) (1.0 / ExpKernel.BEST.expShiftSum(att, att, ao, t1 + 1, max));
+                float max = RowKernel.BEST.max(att, ao, t1 + 1);
+                float inv = (float) (1.0 / RowKernel.BEST.expShiftSum(att, att, ao, t1 + 1, max));
                 for (int t2 = 0; t2 <= t1; t2++) att[ao + t2] *= inv;
                 java.util.Arrays.fill(att, ao + t1 + 1, ao + t, 0f);
             }
@@ -207,7 +206,7 @@ final class Layers {
         Ops.forRows((n + 4095) / 4096, blk -> {
             int i1 = Math.min(n, blk * 4096 + 4096);
             if (act == Gpt2Config.Activation.RELU) {
-                for (int i = blk * 4096; i < i1; i++) if (inp[i] > 0f) dinp[i] += dout[i];
+                for (int i = blk * 4096; i < i1; i++) dinp[i] += inp[i] > 0f ? dout[i] : 0f;   // branch-free: vectorises
             } else {
                 for (int i = blk * 4096; i < i1; i++) {
                     float x = inp[i];
@@ -244,13 +243,12 @@ final class Layers {
         float dloss = count == 0 ? 0f : 1f / count;
         Ops.forRows(n, i -> {
             int o = i * v, tgt = targets[i];
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < v; j++) max = Math.max(max, logits[o + j]);
+            RowKernel k = RowKernel.BEST;
+            float max = k.max(logits, o, v);
             float target = tgt < 0 ? 0f : logits[o + tgt];
-            double sum = ExpKernel.BEST.expShiftSum(logits, dlogits, o, v, max);
+            double sum = k.expShiftSum(logits, dlogits, o, v, max);
             losses[i] = tgt < 0 ? 0f : (float) (Math.log(sum) + max - target);
-            float scale = tgt < 0 ? 0f : (float) (1.0 / sum) * dloss;
-            for (int j = 0; j < v; j++) dlogits[o + j] *= scale;
+            k.scale(dlogits, o, v, tgt < 0 ? 0f : (float) (1.0 / sum) * dloss);
             if (tgt >= 0) dlogits[o + tgt] -= dloss;
         });
         return count;

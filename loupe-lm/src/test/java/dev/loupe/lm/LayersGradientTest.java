@@ -1,6 +1,8 @@
 package dev.loupe.lm;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Random;
 import java.util.function.DoubleSupplier;
@@ -96,9 +98,12 @@ class LayersGradientTest {
         assertEquals(e, out[oc + 2], 1e-5);
     }
 
-    @Test void attention() {
+    /** Tiny heads, and rows longer than one vector (t 19, Dh 10) so the vectorised softmax loops' tails are hit. */
+    @ParameterizedTest
+    @CsvSource({"2, 5, 2, 6", "1, 19, 2, 20"})
+    void attention(int b, int t, int h, int d) {
         var r = new Random(4);
-        int b = 2, t = 5, h = 2, d = 6, n = b * t;
+        int n = b * t;
         float[] qkv = randn(r, n * 3 * d, 1f), dout = randn(r, n * d, 1f);
         float[] out = new float[n * d], att = new float[b * h * t * t];
         DoubleSupplier loss = () -> { Layers.attentionForward(out, att, qkv, b, t, d, h); return dot(out, dout); };

@@ -1,0 +1,42 @@
+package dev.loupe.lm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API version of {@link RowKernel}; the only class of the trainer that imports
+ * {@code jdk.incubator.vector} (loaded reflectively, so the trainer runs without the module).
+ * The exponential sum is kept in float lanes and added up once per row, lane by lane, so results
+ * are deterministic (a horizontal reduction per vector would cost as much as the exponentials).
+ */
+final class VectorRowKernel implements RowKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final RowKernel TAIL = new RowKernel.Scalar();
+
+    @Override public float max(float[] x, int off, int n) {
+        int i = off, vend = off + S.loopBound(n);
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (; i < vend; i += S.length()) m = m.max(FloatVector.fromArray(S, x, i));
+        return Math.max(m.reduceLanes(VectorOperators.MAX), TAIL.max(x, i, off + n - i));
+    }
+
+    @Override public double expShiftSum(float[] src, float[] dst, int off, int n, float shift) {
+        int i = off, vend = off + S.loopBound(n);
+        FloatVector sum = FloatVector.zero(S);
+        for (; i < vend; i += S.length()) {
+            FloatVector e = FloatVector.fromArray(S, src, i).sub(shift).lanewise(VectorOperators.EXP);
+            e.intoArray(dst, i);
+            sum = sum.add(e);
+        }
+        double total = 0;   // lane by lane in index order: reduceLanes(ADD) leaves the order unspecified
+        for (int l = 0; l < S.length(); l++) total += sum.lane(l);
+        return total + TAIL.expShiftSum(src, dst, i, off + n - i, shift);
+    }
+
+    @Override public void scale(float[] x, int off, int n, float s) {
+        int i = off, vend = off + S.loopBound(n);
+        for (; i < vend; i += S.length()) FloatVector.fromArray(S, x, i).mul(s).intoArray(x, i);
+        TAIL.scale(x, i, off + n - i, s);
+    }
+}

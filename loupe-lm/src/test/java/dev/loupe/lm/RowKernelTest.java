@@ -1,0 +1,46 @@
+package dev.loupe.lm;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The vectorised softmax row loops (max, exp-shift-sum, scale) against the scalar reference, over odd lengths and offsets. */
+class RowKernelTest {
+    @Test void vectorKernelIsChosenUnderTheTestFlagsAndMatchesScalar() {
+        // surefire runs with --add-modules jdk.incubator.vector, so the vector kernel must be active here
+        assertEquals("VectorRowKernel", RowKernel.BEST.getClass().getSimpleName());
+        var scalar = new RowKernel.Scalar();
+        var r = new Random(1);
+        for (int n : new int[]{1, 3, 7, 15, 16, 17, 31, 100, 257, 4096}) {
+            float[] src = new float[n + 5];
+            for (int i = 0; i < src.length; i++) src[i] = (float) (r.nextGaussian() * 8);
+            src[2 + r.nextInt(n)] = 100f;   // the planted maximum, somewhere in the slice
+            src[0] = 1000f;                 // outside the slice: must not count
+            assertEquals(100f, RowKernel.BEST.max(src, 2, n), "max, n=" + n);
+
+            float[] a = new float[src.length], b = new float[src.length];
+            double sa = RowKernel.BEST.expShiftSum(src, a, 2, n, 100f);
+            double sb = scalar.expShiftSum(src, b, 2, n, 100f);
+            // the vector sum adds in float lanes (at most n/16 terms each): relative error well under 1e-5
+            assertEquals(sb, sa, 1e-5 * sb, "sum, n=" + n);
+            for (int i = 0; i < src.length; i++) {
+                boolean inside = i >= 2 && i < 2 + n;
+                if (!inside) assertEquals(0f, a[i], "wrote outside the slice at " + i);
+                else assertTrue(Math.abs(a[i] - b[i]) <= 4 * Math.ulp(b[i]), "n=" + n + " i=" + i + ": " + a[i] + " vs " + b[i]);
+            }
+            float[] scaled = src.clone();
+            RowKernel.BEST.scale(scaled, 2, n, 0.5f);
+            for (int i = 0; i < src.length; i++) {
+                boolean inside = i >= 2 && i < 2 + n;
+                assertEquals(inside ? src[i] * 0.5f : src[i], scaled[i], "scale, n=" + n + " i=" + i);
+            }
+            float[] same = new float[n], ones = new float[n];   // exp(ln 2 − ln 2) = 1 everywhere, sum n
+            java.util.Arrays.fill(same, (float) Math.log(2));
+            assertEquals(n, RowKernel.BEST.expShiftSum(same, ones, 0, n, (float) Math.log(2)), 0);
+            assertEquals(1f, ones[n - 1]);
+        }
+    }
+}
