@@ -133,9 +133,16 @@ final class Layers {
      * (computing the masked half too is cheaper than scalar loops). The (batch, head) pairs run in
      * parallel, each doing its GEMMs, softmax and weighted sum on one thread: the GEMMs are tiny
      * (T × T × Dh), and inside a parallel region {@link Kernels#gemm()} runs them single-threaded
-     * instead of waking a BLAS thread pool 2·B·H times per pass.
+     * instead of waking a BLAS thread pool 2·B·H times per pass. Heads a whole number of vectors wide
+     * (loupe-1l: Dh = 32) go to the fused {@link VectorAttention} instead, which skips the masked half.
      */
     static void attentionForward(float[] out, float[] att, float[] qkv, int bsz, int t, int d, int h) {
+        if (fused(d / h)) AttentionKernel.VECTOR.forward(out, att, qkv, bsz, t, d, h);
+        else gemmAttentionForward(out, att, qkv, bsz, t, d, h);
+    }
+
+    /** The GEMM version of {@link #attentionForward}: the reference, and the path without the Vector API. */
+    static void gemmAttentionForward(float[] out, float[] att, float[] qkv, int bsz, int t, int d, int h) {
         int dh = d / h, d3 = 3 * d;
         float scale = (float) (1.0 / Math.sqrt(dh));
         var gemm = Kernels.gemm();
@@ -163,6 +170,13 @@ final class Layers {
      */
     static void attentionBackward(float[] dqkv, float[] datt, float[] dout, float[] qkv, float[] att,
                                   int bsz, int t, int d, int h) {
+        if (fused(d / h)) AttentionKernel.VECTOR.backward(dqkv, dout, qkv, att, bsz, t, d, h);
+        else gemmAttentionBackward(dqkv, datt, dout, qkv, att, bsz, t, d, h);
+    }
+
+    /** The GEMM version of {@link #attentionBackward}. */
+    static void gemmAttentionBackward(float[] dqkv, float[] datt, float[] dout, float[] qkv, float[] att,
+                                      int bsz, int t, int d, int h) {
         int dh = d / h, d3 = 3 * d;
         float scale = (float) (1.0 / Math.sqrt(dh));
         var gemm = Kernels.gemm();
@@ -182,6 +196,10 @@ final class Layers {
             gemm.sgemm(false, false, t, dh, t, scale, datt, a0, t, qkv, q0 + d, d3, 1f, dqkv, q0, d3);  // dq += scale·ds·k
             gemm.sgemm(true, false, t, dh, t, scale, datt, a0, t, qkv, q0, d3, 1f, dqkv, q0 + d, d3);   // dk += scale·dsᵀ·q
         });
+    }
+
+    private static boolean fused(int dh) {
+        return AttentionKernel.VECTOR != null && AttentionKernel.VECTOR.supports(dh);
     }
 
     // ---------------------------------------------------------------- MLP nonlinearity
@@ -206,7 +224,7 @@ final class Layers {
         Ops.forRows((n + 4095) / 4096, blk -> {
             int i1 = Math.min(n, blk * 4096 + 4096);
             if (act == Gpt2Config.Activation.RELU) {
-                for (int i = blk * 4096; i < i1; i++) dinp[i] += inp[i] > 0f ? dout[i] : 0f;   // branch-free: vectorises
+                RowKernel.BEST.reluBackward(dinp, inp, dout, blk * 4096, i1 - blk * 4096);
             } else {
                 for (int i = blk * 4096; i < i1; i++) {
                     float x = inp[i];

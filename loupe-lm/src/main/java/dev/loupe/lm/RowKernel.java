@@ -1,9 +1,9 @@
 package dev.loupe.lm;
 
 /**
- * The softmax hot loops of LM training over a row slice [off, off + n): the maximum, the shifted
- * exponentials with their sum ({@code dst[i] = exp(src[i] − shift)}; src and dst may be the same
- * array) and an in-place scale. With a vocabulary of 4096 the cross-entropy does these over 4096
+ * The elementwise hot loops of LM training over a slice [off, off + n): for softmax the maximum,
+ * the shifted exponentials with their sum ({@code dst[i] = exp(src[i] − shift)}; src and dst may be
+ * the same array) and an in-place scale; the ReLU backward. With a vocabulary of 4096 the cross-entropy does these over 4096
  * logits per token, as much time as the GEMMs if done one element at a time, so
  * {@link VectorRowKernel} (Vector API, the JDK's vectorised exp) is used when
  * {@code jdk.incubator.vector} is present, and this scalar version otherwise. Both are
@@ -15,6 +15,9 @@ interface RowKernel {
     double expShiftSum(float[] src, float[] dst, int off, int n, float shift);
 
     void scale(float[] x, int off, int n, float s);
+
+    /** ReLU backward over [off, off + n): {@code dinp[i] += inp[i] > 0 ? dout[i] : 0} (the JIT does not vectorise the scalar form). */
+    void reluBackward(float[] dinp, float[] inp, float[] dout, int off, int n);
 
     RowKernel BEST = choose();
 
@@ -48,6 +51,10 @@ interface RowKernel {
 
         @Override public void scale(float[] x, int off, int n, float s) {
             for (int i = off; i < off + n; i++) x[i] *= s;
+        }
+
+        @Override public void reluBackward(float[] dinp, float[] inp, float[] dout, int off, int n) {
+            for (int i = off; i < off + n; i++) dinp[i] += inp[i] > 0f ? dout[i] : 0f;
         }
     }
 }

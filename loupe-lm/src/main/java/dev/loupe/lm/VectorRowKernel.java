@@ -39,4 +39,13 @@ final class VectorRowKernel implements RowKernel {
         for (; i < vend; i += S.length()) FloatVector.fromArray(S, x, i).mul(s).intoArray(x, i);
         TAIL.scale(x, i, off + n - i, s);
     }
+
+    @Override public void reluBackward(float[] dinp, float[] inp, float[] dout, int off, int n) {
+        int i = off, vend = off + S.loopBound(n);
+        for (; i < vend; i += S.length()) {
+            var positive = FloatVector.fromArray(S, inp, i).compare(VectorOperators.GT, 0f);
+            FloatVector.fromArray(S, dinp, i).add(FloatVector.fromArray(S, dout, i), positive).intoArray(dinp, i);
+        }
+        TAIL.reluBackward(dinp, inp, dout, i, off + n - i);
+    }
 }

@@ -98,9 +98,12 @@ class LayersGradientTest {
         assertEquals(e, out[oc + 2], 1e-5);
     }
 
-    /** Tiny heads, and rows longer than one vector (t 19, Dh 10) so the vectorised softmax loops' tails are hit. */
+    /**
+     * Tiny heads and Dh 10 (the GEMM version), and Dh 32 (the fused {@link VectorAttention}) with T 9:
+     * rows longer than one vector and a last block of rows that is not full.
+     */
     @ParameterizedTest
-    @CsvSource({"2, 5, 2, 6", "1, 19, 2, 20"})
+    @CsvSource({"2, 5, 2, 6", "1, 19, 2, 20", "1, 9, 2, 64"})
     void attention(int b, int t, int h, int d) {
         var r = new Random(4);
         int n = b * t;

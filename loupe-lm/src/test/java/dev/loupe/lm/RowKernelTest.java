@@ -7,7 +7,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The vectorised softmax row loops (max, exp-shift-sum, scale) against the scalar reference, over odd lengths and offsets. */
+/** The vectorised row loops (max, exp-shift-sum, scale, ReLU backward) against the scalar reference or hand rules, over odd lengths and offsets. */
 class RowKernelTest {
     @Test void vectorKernelIsChosenUnderTheTestFlagsAndMatchesScalar() {
         // surefire runs with --add-modules jdk.incubator.vector, so the vector kernel must be active here
@@ -36,6 +36,13 @@ class RowKernelTest {
             for (int i = 0; i < src.length; i++) {
                 boolean inside = i >= 2 && i < 2 + n;
                 assertEquals(inside ? src[i] * 0.5f : src[i], scaled[i], "scale, n=" + n + " i=" + i);
+            }
+            float[] dout = new float[src.length], da = new float[src.length], db = new float[src.length];
+            for (int i = 0; i < src.length; i++) { dout[i] = r.nextFloat(); da[i] = db[i] = r.nextFloat(); }
+            RowKernel.BEST.reluBackward(da, src, dout, 2, n);
+            for (int i = 0; i < src.length; i++) {   // hand rule: add dout only inside the slice and where the input is positive
+                float expected = db[i] + (i >= 2 && i < 2 + n && src[i] > 0f ? dout[i] : 0f);
+                assertEquals(expected, da[i], "relu backward, n=" + n + " i=" + i);
             }
             float[] same = new float[n], ones = new float[n];   // exp(ln 2 − ln 2) = 1 everywhere, sum n
             java.util.Arrays.fill(same, (float) Math.log(2));
