@@ -48,12 +48,9 @@ final class Layers {
                                  float[] p, int w, int b, int n, int d, float eps) {
         Ops.forRows(n, i -> {
             int o = i * d;
-            double s = 0;
-            for (int j = 0; j < d; j++) s += inp[o + j];
-            float m = (float) (s / d);
-            double v = 0;
-            for (int j = 0; j < d; j++) { float x = inp[o + j] - m; v += x * x; }
-            float r = (float) (1.0 / Math.sqrt(v / d + eps));
+            RowKernel k = RowKernel.BEST;
+            float m = (float) (k.sum(inp, o, d) / d);
+            float r = (float) (1.0 / Math.sqrt(k.sumSquaredDeviations(inp, o, d, m) / d + eps));
             for (int j = 0; j < d; j++) out[o + j] = (inp[o + j] - m) * r * p[w + j] + p[b + j];
             mean[i] = m;
             rstd[i] = r;
@@ -65,13 +62,10 @@ final class Layers {
         Ops.forRows(n, i -> {
             int o = i * d;
             float m = mean[i], r = rstd[i];
-            double dnormMean = 0, dnormXhatMean = 0;
-            for (int j = 0; j < d; j++) {
-                float dnorm = p[w + j] * dout[o + j];
-                dnormMean += dnorm;
-                dnormXhatMean += dnorm * (inp[o + j] - m) * r;
-            }
-            float a = (float) (dnormMean / d), c = (float) (dnormXhatMean / d);
+            // dnorm = w·dout; a = mean(dnorm), c = mean(dnorm·xhat) with xhat = (x − mean)·rstd
+            RowKernel k = RowKernel.BEST;
+            float a = (float) (k.dot(p, w, dout, o, d) / d);
+            float c = (float) (r * k.dotDeviations(p, w, dout, o, inp, o, m, d) / d);
             for (int j = 0; j < d; j++) {
                 float xhat = (inp[o + j] - m) * r;
                 dinp[o + j] += r * (p[w + j] * dout[o + j] - a - xhat * c);

@@ -3,11 +3,13 @@ package dev.loupe.lm;
 /**
  * The elementwise hot loops of LM training over a slice [off, off + n): for softmax the maximum,
  * the shifted exponentials with their sum ({@code dst[i] = exp(src[i] − shift)}; src and dst may be
- * the same array) and an in-place scale; the ReLU backward. With a vocabulary of 4096 the cross-entropy does these over 4096
+ * the same array) and an in-place scale; the row sums of LayerNorm forward and backward; the ReLU
+ * backward. With a vocabulary of 4096 the cross-entropy does these over 4096
  * logits per token, as much time as the GEMMs if done one element at a time, so
  * {@link VectorRowKernel} (Vector API, the JDK's vectorised exp) is used when
  * {@code jdk.incubator.vector} is present, and this scalar version otherwise. Both are
- * deterministic; they differ from each other in the last bits (the vector sum adds in lanes).
+ * deterministic; they differ from each other in the last bits (the vector sums add in float lanes,
+ * the scalar ones in double).
  */
 interface RowKernel {
     float max(float[] x, int off, int n);
@@ -15,6 +17,18 @@ interface RowKernel {
     double expShiftSum(float[] src, float[] dst, int off, int n, float shift);
 
     void scale(float[] x, int off, int n, float s);
+
+    /** Σ x[i]. */
+    double sum(float[] x, int off, int n);
+
+    /** Σ (x[i] − mean)². */
+    double sumSquaredDeviations(float[] x, int off, int n, float mean);
+
+    /** Σ a[ao + i] · b[bo + i] over i &lt; n. */
+    double dot(float[] a, int ao, float[] b, int bo, int n);
+
+    /** Σ a[ao + i] · b[bo + i] · (x[xo + i] − mean) over i &lt; n: LayerNorm backward's Σ dnorm·(x − mean). */
+    double dotDeviations(float[] a, int ao, float[] b, int bo, float[] x, int xo, float mean, int n);
 
     /** ReLU backward over [off, off + n): {@code dinp[i] += inp[i] > 0 ? dout[i] : 0} (the JIT does not vectorise the scalar form). */
     void reluBackward(float[] dinp, float[] inp, float[] dout, int off, int n);
@@ -51,6 +65,30 @@ interface RowKernel {
 
         @Override public void scale(float[] x, int off, int n, float s) {
             for (int i = off; i < off + n; i++) x[i] *= s;
+        }
+
+        @Override public double sum(float[] x, int off, int n) {
+            double s = 0;
+            for (int i = off; i < off + n; i++) s += x[i];
+            return s;
+        }
+
+        @Override public double sumSquaredDeviations(float[] x, int off, int n, float mean) {
+            double s = 0;
+            for (int i = off; i < off + n; i++) { float dx = x[i] - mean; s += dx * dx; }
+            return s;
+        }
+
+        @Override public double dot(float[] a, int ao, float[] b, int bo, int n) {
+            double s = 0;
+            for (int i = 0; i < n; i++) s += a[ao + i] * b[bo + i];
+            return s;
+        }
+
+        @Override public double dotDeviations(float[] a, int ao, float[] b, int bo, float[] x, int xo, float mean, int n) {
+            double s = 0;
+            for (int i = 0; i < n; i++) s += a[ao + i] * b[bo + i] * (x[xo + i] - mean);
+            return s;
         }
 
         @Override public void reluBackward(float[] dinp, float[] inp, float[] dout, int off, int n) {

@@ -29,9 +29,7 @@ final class VectorRowKernel implements RowKernel {
             e.intoArray(dst, i);
             sum = sum.add(e);
         }
-        double total = 0;   // lane by lane in index order: reduceLanes(ADD) leaves the order unspecified
-        for (int l = 0; l < S.length(); l++) total += sum.lane(l);
-        return total + TAIL.expShiftSum(src, dst, i, off + n - i, shift);
+        return lanes(sum) + TAIL.expShiftSum(src, dst, i, off + n - i, shift);
     }
 
     @Override public void scale(float[] x, int off, int n, float s) {
@@ -47,5 +45,46 @@ final class VectorRowKernel implements RowKernel {
             FloatVector.fromArray(S, dinp, i).add(FloatVector.fromArray(S, dout, i), positive).intoArray(dinp, i);
         }
         TAIL.reluBackward(dinp, inp, dout, i, off + n - i);
+    }
+
+    @Override public double sum(float[] x, int off, int n) {
+        int i = off, vend = off + S.loopBound(n);
+        FloatVector s = FloatVector.zero(S);
+        for (; i < vend; i += S.length()) s = s.add(FloatVector.fromArray(S, x, i));
+        return lanes(s) + TAIL.sum(x, i, off + n - i);
+    }
+
+    @Override public double sumSquaredDeviations(float[] x, int off, int n, float mean) {
+        int i = off, vend = off + S.loopBound(n);
+        FloatVector s = FloatVector.zero(S);
+        for (; i < vend; i += S.length()) {
+            FloatVector dx = FloatVector.fromArray(S, x, i).sub(mean);
+            s = dx.fma(dx, s);
+        }
+        return lanes(s) + TAIL.sumSquaredDeviations(x, i, off + n - i, mean);
+    }
+
+    @Override public double dot(float[] a, int ao, float[] b, int bo, int n) {
+        int i = 0, vend = S.loopBound(n);
+        FloatVector s = FloatVector.zero(S);
+        for (; i < vend; i += S.length()) s = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), s);
+        return lanes(s) + TAIL.dot(a, ao + i, b, bo + i, n - i);
+    }
+
+    @Override public double dotDeviations(float[] a, int ao, float[] b, int bo, float[] x, int xo, float mean, int n) {
+        int i = 0, vend = S.loopBound(n);
+        FloatVector s = FloatVector.zero(S);
+        for (; i < vend; i += S.length()) {
+            FloatVector ab = FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i));
+            s = ab.fma(FloatVector.fromArray(S, x, xo + i).sub(mean), s);
+        }
+        return lanes(s) + TAIL.dotDeviations(a, ao + i, b, bo + i, x, xo + i, mean, n - i);
+    }
+
+    /** The lanes of v added in lane order (reduceLanes(ADD) leaves the order unspecified). */
+    private static double lanes(FloatVector v) {
+        double total = 0;
+        for (int l = 0; l < S.length(); l++) total += v.lane(l);
+        return total;
     }
 }

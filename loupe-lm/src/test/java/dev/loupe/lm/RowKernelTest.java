@@ -7,7 +7,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The vectorised row loops (max, exp-shift-sum, scale, ReLU backward) against the scalar reference or hand rules, over odd lengths and offsets. */
+/** The vectorised row loops (max, exp-shift-sum, scale, row sums, ReLU backward) against the scalar reference or hand rules, over odd lengths and offsets. */
 class RowKernelTest {
     @Test void vectorKernelIsChosenUnderTheTestFlagsAndMatchesScalar() {
         // surefire runs with --add-modules jdk.incubator.vector, so the vector kernel must be active here
@@ -44,6 +44,22 @@ class RowKernelTest {
                 float expected = db[i] + (i >= 2 && i < 2 + n && src[i] > 0f ? dout[i] : 0f);
                 assertEquals(expected, da[i], "relu backward, n=" + n + " i=" + i);
             }
+            // the row sums against double sums written out here
+            float[] x2 = new float[src.length];
+            for (int i = 0; i < x2.length; i++) x2[i] = (float) r.nextGaussian();
+            double sum = 0, ssd = 0, dot = 0, dotDev = 0;
+            for (int i = 2; i < 2 + n; i++) {
+                sum += src[i];
+                ssd += (src[i] - 1.5) * (src[i] - 1.5);
+                dot += (double) dout[i - 2] * x2[i];
+                dotDev += (double) dout[i - 2] * x2[i] * (src[i] - 1.5);
+            }
+            RowKernel k = RowKernel.BEST;
+            double scaleSum = 1e-5 * (1 + n * 100);   // float lanes over terms up to ~100 in size
+            assertEquals(sum, k.sum(src, 2, n), scaleSum, "sum, n=" + n);
+            assertEquals(ssd, k.sumSquaredDeviations(src, 2, n, 1.5f), 1e-5 * ssd, "squared deviations, n=" + n);
+            assertEquals(dot, k.dot(dout, 0, x2, 2, n), 1e-5 * (1 + n), "dot, n=" + n);
+            assertEquals(dotDev, k.dotDeviations(dout, 0, x2, 2, src, 2, 1.5f, n), 1e-5 * (1 + n * 100), "dot of deviations, n=" + n);
             float[] same = new float[n], ones = new float[n];   // exp(ln 2 − ln 2) = 1 everywhere, sum n
             java.util.Arrays.fill(same, (float) Math.log(2));
             assertEquals(n, RowKernel.BEST.expShiftSum(same, ones, 0, n, (float) Math.log(2)), 0);
