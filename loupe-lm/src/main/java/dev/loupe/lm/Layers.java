@@ -243,13 +243,16 @@ final class Layers {
     // ---------------------------------------------------------------- softmax + cross-entropy
 
     /**
-     * Forward and backward of the mean cross-entropy in one pass over the logits (llm.c's fused
-     * classifier): losses[i] = logsumexp(logits[i]) − logits[i, target[i]] (0 where target &lt; 0, i.e. no
-     * next token), and dlogits[i] = (softmax(logits[i]) − onehot(target[i])) / count for rows with a
-     * target, 0 otherwise, where count is the number of rows with a target (returned). dlogits may be the logits array itself. Saves writing the probabilities
-     * and reading them back in the backward pass: 2 · N · V floats of memory traffic per step.
+     * Forward of the mean cross-entropy and the factors of its gradient, in one pass over the logits
+     * (llm.c's fused classifier, one step further): losses[i] = logsumexp(logits[i]) − logits[i, target[i]]
+     * (0 where target &lt; 0, i.e. no next token); logits[i] is replaced IN PLACE by exp(logits[i] − max_i)
+     * and rowScale[i] = 1 / (count · Σ_j exp(logits[i, j] − max_i)) (0 for rows without a target), where
+     * count is the number of rows with a target (returned). Then
+     * {@code dloss/dlogits[i, j] = rowScale[i] · logits'[i, j] − [j = target[i]] / count}: the backward
+     * applies the row scale and the one-hot term to the [N, D] sides of its two GEMMs
+     * ({@link #unembedBackward}), so the [N, V] gradient is never written (one pass over N·V floats fewer).
      */
-    static int crossEntropyFused(float[] dlogits, float[] losses, float[] logits, int[] targets, int n, int v) {
+    static int crossEntropyFused(float[] logits, float[] losses, float[] rowScale, int[] targets, int n, int v) {
         int count = 0;
         for (int i = 0; i < n; i++) if (targets[i] >= 0) count++;
         float dloss = count == 0 ? 0f : 1f / count;
@@ -258,11 +261,37 @@ final class Layers {
             RowKernel k = RowKernel.BEST;
             float max = k.max(logits, o, v);
             float target = tgt < 0 ? 0f : logits[o + tgt];
-            double sum = k.expShiftSum(logits, dlogits, o, v, max);
+            double sum = k.expShiftSum(logits, logits, o, v, max);
             losses[i] = tgt < 0 ? 0f : (float) (Math.log(sum) + max - target);
-            k.scale(dlogits, o, v, tgt < 0 ? 0f : (float) (1.0 / sum) * dloss);
-            if (tgt >= 0) dlogits[o + tgt] -= dloss;
+            rowScale[i] = tgt < 0 ? 0f : (float) (1.0 / sum) * dloss;
         });
         return count;
+    }
+
+    /**
+     * Backward of logits[N, V] = x[N, D] · wteᵀ given the factors of {@link #crossEntropyFused}
+     * (exps[N, V], rowScale[N], targets, count): dx = diag(rowScale)·exps·wte − wte[targets]/count,
+     * and dwte (at g[wte..]) += expsᵀ·diag(rowScale)·x − Σ_i x[i] into row targets[i], /count.
+     * dx is overwritten (it is also the scratch for diag(rowScale)·x).
+     */
+    static void unembedBackward(float[] dx, float[] g, int wte, float[] exps, float[] rowScale, int[] targets, int count,
+                                float[] x, float[] p, int n, int d, int v) {
+        float dloss = 1f / count;
+        Ops.forRows(n, i -> {
+            for (int j = 0; j < d; j++) dx[i * d + j] = rowScale[i] * x[i * d + j];
+        });
+        var gemm = Kernels.gemm();
+        gemm.sgemm(true, false, v, d, n, 1f, exps, 0, v, dx, 0, d, 1f, g, wte, d);   // dwte += expsᵀ·(diag(s)·x)
+        for (int i = 0; i < n; i++) {   // in row order: a token repeated in the batch sums its rows in one fixed order
+            if (targets[i] < 0) continue;
+            int go = wte + targets[i] * d;
+            for (int j = 0; j < d; j++) g[go + j] -= dloss * x[i * d + j];
+        }
+        gemm.sgemm(false, false, n, d, v, 1f, exps, 0, v, p, wte, d, 0f, dx, 0, d);   // dx = exps·wte
+        Ops.forRows(n, i -> {
+            float s = rowScale[i];
+            int po = targets[i] < 0 ? -1 : wte + targets[i] * d;
+            for (int j = 0; j < d; j++) dx[i * d + j] = s * dx[i * d + j] - (po < 0 ? 0f : dloss * p[po + j]);
+        });
     }
 }
