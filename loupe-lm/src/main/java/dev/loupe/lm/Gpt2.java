@@ -4,6 +4,7 @@ import dev.loupe.util.Rng;
 
 import dev.loupe.lm.ParamLayout.P;
 import dev.loupe.tensor.Kernels;
+import dev.loupe.tensor.Ops;
 import dev.loupe.tensor.Tensor;
 
 import java.util.Arrays;
@@ -118,7 +119,7 @@ public final class Gpt2 {
         if (acts == null || targets == null || targetCount == 0)
             throw new IllegalStateException("backward needs a forward pass with targets first");
         if (dacts == null) dacts = new Acts(cfg, bsz, seq, true);
-        Arrays.fill(grads, 0f);
+        Ops.forRange(grads.length, (from, to) -> Arrays.fill(grads, from, to, 0f));
         dacts.zero();
         int b = bsz, t = seq, n = b * t, d = cfg.dModel(), f = cfg.dMlp(), v = cfg.vocabSize(), h = cfg.heads();
         Acts a = acts, g = dacts;
@@ -154,6 +155,7 @@ public final class Gpt2 {
     /** Activations of one forward pass (llm.c ActivationTensors); per-layer arrays are [layer][N·width]. */
     private static final class Acts {
         final float[] encoded, lnf, lnfMean, lnfRstd, logits, losses, rowScale;   // gradient set: no logits/stats
+        private final java.util.List<float[]> accumulated;
         final float[][] ln1, ln1Mean, ln1Rstd, qkv, atty, att, attproj, res2, ln2, ln2Mean, ln2Rstd, fch, fchAct, fcproj, res3;
 
         Acts(Gpt2Config c, int b, int t, boolean gradient) {
@@ -181,13 +183,14 @@ public final class Gpt2 {
             logits = new float[gradient ? 0 : Math.multiplyExact(n, v)];
             losses = new float[stat];
             rowScale = new float[stat];
+            var acc = new java.util.ArrayList<float[]>(java.util.List.of(encoded));
+            for (float[][] xs : new float[][][]{ln1, qkv, atty, attproj, res2, ln2, fch, fchAct, fcproj, res3}) acc.addAll(java.util.List.of(xs));
+            accumulated = java.util.List.copyOf(acc);
         }
 
+        /** Zeroes the gradients that backward accumulates into (lnf is overwritten by the unembedding backward), arrays in parallel. */
         void zero() {
-            for (float[] x : new float[][]{encoded, lnf}) Arrays.fill(x, 0f);
-            for (float[][] xs : new float[][][]{ln1, qkv, atty, attproj, res2, ln2, fch, fchAct, fcproj, res3}) {
-                for (float[] x : xs) Arrays.fill(x, 0f);
-            }
+            Ops.forRows(accumulated.size(), i -> Arrays.fill(accumulated.get(i), 0f));
         }
     }
 }

@@ -233,11 +233,13 @@ final class Layers {
     // ---------------------------------------------------------------- residual
 
     static void residualForward(float[] out, float[] a, float[] b, int n) {
-        for (int i = 0; i < n; i++) out[i] = a[i] + b[i];
+        Ops.add(a, b, out, n);
     }
 
     static void residualBackward(float[] da, float[] db, float[] dout, int n) {
-        for (int i = 0; i < n; i++) { da[i] += dout[i]; db[i] += dout[i]; }
+        Ops.forRange(n, (from, to) -> {
+            for (int i = from; i < to; i++) { da[i] += dout[i]; db[i] += dout[i]; }
+        });
     }
 
     // ---------------------------------------------------------------- softmax + cross-entropy
