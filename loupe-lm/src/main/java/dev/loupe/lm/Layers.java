@@ -1,6 +1,7 @@
 package dev.loupe.lm;
 
 import dev.loupe.tensor.Ops;
+import dev.loupe.tensor.Parallel;
 
 import dev.loupe.tensor.Kernels;
 
@@ -16,6 +17,7 @@ import dev.loupe.tensor.Kernels;
  * no hooks, no KV cache; the engine in {@code dev.loupe.model} is that.
  */
 final class Layers {
+    /** Column splits of the gradient column sums are multiples of this (whole vectors). */
     private static final int COL_BLOCK = 16;
 
     private Layers() {}
@@ -33,11 +35,8 @@ final class Layers {
     /** Scatter-adds dout[N, D] into the wte rows of the tokens and the wpe rows of the positions. */
     static void encoderBackward(float[] g, int wte, int wpe, float[] dout, int[] tokens, int n, int t, int d) {
         for (int i = 0; i < n; i++) {
-            int to = wte + tokens[i] * d, po = wpe + (i % t) * d, o = i * d;
-            for (int j = 0; j < d; j++) {
-                g[to + j] += dout[o + j];
-                g[po + j] += dout[o + j];
-            }
+            RowKernel.BEST.addTo(dout, i * d, g, wte + tokens[i] * d, d);
+            RowKernel.BEST.addTo(dout, i * d, g, wpe + (i % t) * d, d);
         }
     }
 
@@ -71,16 +70,13 @@ final class Layers {
                 dinp[o + j] += r * (p[w + j] * dout[o + j] - a - xhat * c);
             }
         });
-        // dw = Σ_rows dout·xhat, db = Σ_rows dout: split over column blocks so sums keep one order.
-        Ops.forRows((d + COL_BLOCK - 1) / COL_BLOCK, blk -> {
-            int j0 = blk * COL_BLOCK, j1 = Math.min(d, j0 + COL_BLOCK);
+        // dw = Σ_rows dout·xhat, db = Σ_rows dout: split over columns so each sum keeps the row order.
+        Parallel.forRange(d, COL_BLOCK, (j0, j1) -> {
+            RowKernel k = RowKernel.BEST;
             for (int i = 0; i < n; i++) {
                 int o = i * d;
-                float m = mean[i], r = rstd[i];
-                for (int j = j0; j < j1; j++) {
-                    g[w + j] += dout[o + j] * (inp[o + j] - m) * r;
-                    g[b + j] += dout[o + j];
-                }
+                k.addScaledDeviations(dout, inp, o + j0, mean[i], rstd[i], g, w + j0, j1 - j0);
+                k.addTo(dout, o + j0, g, b + j0, j1 - j0);
             }
         });
     }
@@ -90,12 +86,7 @@ final class Layers {
     /** out[N, OC] = inp[N, C] · W[C, OC] + bias[OC]; bias &lt; 0 means none. */
     static void matmulForward(float[] out, float[] inp, float[] p, int w, int bias, int n, int c, int oc) {
         Kernels.gemm().sgemm(false, false, n, oc, c, 1f, inp, 0, c, p, w, oc, 0f, out, 0, oc);
-        if (bias >= 0) {
-            Ops.forRows(n, i -> {
-                int o = i * oc;
-                for (int j = 0; j < oc; j++) out[o + j] += p[bias + j];
-            });
-        }
+        if (bias >= 0) Ops.forRows(n, i -> RowKernel.BEST.addTo(p, bias, out, i * oc, oc));
     }
 
     /** dinp += dout·Wᵀ, dW += inpᵀ·dout, dbias += Σ_rows dout. */
@@ -109,12 +100,8 @@ final class Layers {
 
     /** g[off + j] += Σ_i x[i, j] for x [N, W]. */
     static void columnSums(float[] g, int off, float[] x, int n, int width) {
-        Ops.forRows((width + COL_BLOCK - 1) / COL_BLOCK, blk -> {
-            int j0 = blk * COL_BLOCK, j1 = Math.min(width, j0 + COL_BLOCK);
-            for (int i = 0; i < n; i++) {
-                int o = i * width;
-                for (int j = j0; j < j1; j++) g[off + j] += x[o + j];
-            }
+        Parallel.forRange(width, COL_BLOCK, (j0, j1) -> {
+            for (int i = 0; i < n; i++) RowKernel.BEST.addTo(x, i * width + j0, g, off + j0, j1 - j0);
         });
     }
 

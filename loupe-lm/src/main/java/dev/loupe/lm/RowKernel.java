@@ -3,8 +3,8 @@ package dev.loupe.lm;
 /**
  * The elementwise hot loops of LM training over a slice [off, off + n): for softmax the maximum,
  * the shifted exponentials with their sum ({@code dst[i] = exp(src[i] − shift)}; src and dst may be
- * the same array) and an in-place scale; the row sums of LayerNorm forward and backward; the ReLU
- * backward. With a vocabulary of 4096 the cross-entropy does these over 4096
+ * the same array) and an in-place scale; the row sums of LayerNorm forward and backward; column
+ * sums of gradients; the ReLU backward. With a vocabulary of 4096 the cross-entropy does these over 4096
  * logits per token, as much time as the GEMMs if done one element at a time, so
  * {@link VectorRowKernel} (Vector API, the JDK's vectorised exp) is used when
  * {@code jdk.incubator.vector} is present, and this scalar version otherwise. Both are
@@ -29,6 +29,12 @@ interface RowKernel {
 
     /** Σ a[ao + i] · b[bo + i] · (x[xo + i] − mean) over i &lt; n: LayerNorm backward's Σ dnorm·(x − mean). */
     double dotDeviations(float[] a, int ao, float[] b, int bo, float[] x, int xo, float mean, int n);
+
+    /** acc[ao + i] += x[xo + i] for i &lt; n (column sums row by row: the same order as a scalar loop). */
+    void addTo(float[] x, int xo, float[] acc, int ao, int n);
+
+    /** acc[ao + i] += a[xo + i] · (x[xo + i] − mean) · r for i &lt; n, evaluated left to right (LayerNorm's weight gradient). */
+    void addScaledDeviations(float[] a, float[] x, int xo, float mean, float r, float[] acc, int ao, int n);
 
     /** ReLU backward over [off, off + n): {@code dinp[i] += inp[i] > 0 ? dout[i] : 0} (the JIT does not vectorise the scalar form). */
     void reluBackward(float[] dinp, float[] inp, float[] dout, int off, int n);
@@ -89,6 +95,14 @@ interface RowKernel {
             double s = 0;
             for (int i = 0; i < n; i++) s += a[ao + i] * b[bo + i] * (x[xo + i] - mean);
             return s;
+        }
+
+        @Override public void addTo(float[] x, int xo, float[] acc, int ao, int n) {
+            for (int i = 0; i < n; i++) acc[ao + i] += x[xo + i];
+        }
+
+        @Override public void addScaledDeviations(float[] a, float[] x, int xo, float mean, float r, float[] acc, int ao, int n) {
+            for (int i = 0; i < n; i++) acc[ao + i] += a[xo + i] * (x[xo + i] - mean) * r;
         }
 
         @Override public void reluBackward(float[] dinp, float[] inp, float[] dout, int off, int n) {

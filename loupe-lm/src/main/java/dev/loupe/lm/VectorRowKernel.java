@@ -81,6 +81,23 @@ final class VectorRowKernel implements RowKernel {
         return lanes(s) + TAIL.dotDeviations(a, ao + i, b, bo + i, x, xo + i, mean, n - i);
     }
 
+    @Override public void addTo(float[] x, int xo, float[] acc, int ao, int n) {
+        int i = 0, vend = S.loopBound(n);
+        for (; i < vend; i += S.length()) {
+            FloatVector.fromArray(S, acc, ao + i).add(FloatVector.fromArray(S, x, xo + i)).intoArray(acc, ao + i);
+        }
+        TAIL.addTo(x, xo + i, acc, ao + i, n - i);
+    }
+
+    @Override public void addScaledDeviations(float[] a, float[] x, int xo, float mean, float r, float[] acc, int ao, int n) {
+        int i = 0, vend = S.loopBound(n);
+        for (; i < vend; i += S.length()) {
+            FloatVector term = FloatVector.fromArray(S, a, xo + i).mul(FloatVector.fromArray(S, x, xo + i).sub(mean)).mul(r);
+            FloatVector.fromArray(S, acc, ao + i).add(term).intoArray(acc, ao + i);
+        }
+        TAIL.addScaledDeviations(a, x, xo + i, mean, r, acc, ao + i, n - i);
+    }
+
     /** The lanes of v added in lane order (reduceLanes(ADD) leaves the order unspecified). */
     private static double lanes(FloatVector v) {
         double total = 0;

@@ -4,10 +4,11 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The vectorised row loops (max, exp-shift-sum, scale, row sums, ReLU backward) against the scalar reference or hand rules, over odd lengths and offsets. */
+/** The vectorised row loops (max, exp-shift-sum, scale, row sums, column sums, ReLU backward) against the scalar reference or hand rules, over odd lengths and offsets. */
 class RowKernelTest {
     @Test void vectorKernelIsChosenUnderTheTestFlagsAndMatchesScalar() {
         // surefire runs with --add-modules jdk.incubator.vector, so the vector kernel must be active here
@@ -60,6 +61,14 @@ class RowKernelTest {
             assertEquals(ssd, k.sumSquaredDeviations(src, 2, n, 1.5f), 1e-5 * ssd, "squared deviations, n=" + n);
             assertEquals(dot, k.dot(dout, 0, x2, 2, n), 1e-5 * (1 + n), "dot, n=" + n);
             assertEquals(dotDev, k.dotDeviations(dout, 0, x2, 2, src, 2, 1.5f, n), 1e-5 * (1 + n * 100), "dot of deviations, n=" + n);
+            // column-sum kernels: same float operations in the same order as the scalar loops, so bit-identical
+            float[] accV = x2.clone(), accS = x2.clone();
+            k.addTo(src, 2, accV, 1, n);
+            scalar.addTo(src, 2, accS, 1, n);
+            k.addScaledDeviations(dout, src, 2, 1.5f, 0.7f, accV, 1, n);
+            scalar.addScaledDeviations(dout, src, 2, 1.5f, 0.7f, accS, 1, n);
+            assertArrayEquals(accS, accV, "column-sum kernels, n=" + n);
+            assertEquals(x2[0], accV[0], "wrote before the slice");
             float[] same = new float[n], ones = new float[n];   // exp(ln 2 − ln 2) = 1 everywhere, sum n
             java.util.Arrays.fill(same, (float) Math.log(2));
             assertEquals(n, RowKernel.BEST.expShiftSum(same, ones, 0, n, (float) Math.log(2)), 0);
