@@ -8,15 +8,18 @@ import dev.loupe.tensor.Ops;
  * as nanoGPT does. Moments are plain arrays so checkpoints can save and restore them exactly.
  */
 public final class AdamW {
+    /** Elements per parallel block of the update and of the gradient norm (fixed: results do not depend on the thread count). */
+    private static final int BLOCK = 8192;
+
     private final float[] m, v;
-    private final boolean[] decay;
+    private final float[] decay;   // 1 where weight decay applies, else 0: a multiplier keeps the update loop branch-free
 
     public AdamW(ParamLayout layout) {
         m = new float[layout.total()];
         v = new float[layout.total()];
-        decay = new boolean[layout.total()];
+        decay = new float[layout.total()];
         for (ParamLayout.Slice s : layout.slices()) {
-            if (s.p().decay) java.util.Arrays.fill(decay, s.offset(), s.offset() + s.size(), true);
+            if (s.p().decay) java.util.Arrays.fill(decay, s.offset(), s.offset() + s.size(), 1f);
         }
     }
 
@@ -29,24 +32,36 @@ public final class AdamW {
         float b1 = (float) beta1, b2 = (float) beta2;
         float c1 = (float) (1 - Math.pow(beta1, t)), c2 = (float) (1 - Math.pow(beta2, t));
         float flr = (float) lr, feps = (float) eps, wd = (float) (lr * weightDecay);
-        Ops.forRows((params.length + 8191) / 8192, blk -> {
-            int end = Math.min(params.length, blk * 8192 + 8192);
-            for (int i = blk * 8192; i < end; i++) {
+        Ops.forRows((params.length + BLOCK - 1) / BLOCK, blk -> {
+            int end = Math.min(params.length, blk * BLOCK + BLOCK);
+            for (int i = blk * BLOCK; i < end; i++) {
                 float g = grads[i] * gradScale;
                 m[i] = b1 * m[i] + (1 - b1) * g;
                 v[i] = b2 * v[i] + (1 - b2) * g * g;
                 float mh = m[i] / c1, vh = v[i] / c2;
                 float p = params[i];
-                if (decay[i]) p -= wd * p;
+                p -= wd * decay[i] * p;   // wd·1·p = wd·p exactly; wd·0·p = 0
                 params[i] = p - flr * mh / ((float) Math.sqrt(vh) + feps);
             }
         });
     }
 
-    /** Global L2 norm of the gradient, summed in a fixed order in double (deterministic). */
+    /**
+     * Global L2 norm of the gradient: squares summed in double per fixed block of {@value #BLOCK}
+     * elements (blocks in parallel), then the block sums in block order, so the result is the same
+     * for every thread count.
+     */
     public static double globalNorm(float[] grads) {
+        int blocks = (grads.length + BLOCK - 1) / BLOCK;
+        double[] partial = new double[blocks];
+        Ops.forRows(blocks, blk -> {
+            int end = Math.min(grads.length, blk * BLOCK + BLOCK);
+            double s = 0;
+            for (int i = blk * BLOCK; i < end; i++) s += (double) grads[i] * grads[i];
+            partial[blk] = s;
+        });
         double s = 0;
-        for (float g : grads) s += (double) g * g;
+        for (double p : partial) s += p;
         return Math.sqrt(s);
     }
 }

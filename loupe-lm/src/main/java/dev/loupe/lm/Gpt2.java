@@ -4,6 +4,7 @@ import dev.loupe.util.Rng;
 
 import dev.loupe.lm.ParamLayout.P;
 import dev.loupe.tensor.Kernels;
+import dev.loupe.tensor.Ops;
 import dev.loupe.tensor.Tensor;
 
 import java.util.Arrays;
@@ -104,9 +105,10 @@ public final class Gpt2 {
             targetCount = 0;
             return Double.NaN;
         }
-        // fused with its backward: a.logits now holds dloss/dlogits (a forward with targets is for training
-        // or loss; logits(...) runs without targets and keeps the logits)
-        targetCount = Layers.crossEntropyFused(a.logits, a.losses, a.logits, targets, n, v);
+        // fused with its backward: a.logits now holds the shifted exponentials that the backward's unembedding
+        // GEMMs take with a.rowScale (a forward with targets is for training or loss; logits(...) runs
+        // without targets and keeps the logits)
+        targetCount = Layers.crossEntropyFused(a.logits, a.losses, a.rowScale, targets, n, v);
         double sum = 0;
         for (int i = 0; i < n; i++) sum += a.losses[i];
         return targetCount == 0 ? Double.NaN : sum / targetCount;
@@ -117,15 +119,13 @@ public final class Gpt2 {
         if (acts == null || targets == null || targetCount == 0)
             throw new IllegalStateException("backward needs a forward pass with targets first");
         if (dacts == null) dacts = new Acts(cfg, bsz, seq, true);
-        Arrays.fill(grads, 0f);
+        Ops.forRange(grads.length, (from, to) -> Arrays.fill(grads, from, to, 0f));
         dacts.zero();
         int b = bsz, t = seq, n = b * t, d = cfg.dModel(), f = cfg.dMlp(), v = cfg.vocabSize(), h = cfg.heads();
         Acts a = acts, g = dacts;
-        float[] dlogits = a.logits;   // written by the fused cross-entropy in forward
-        var gemm = Kernels.gemm();
         int wte = layout.offset(P.WTE);
-        gemm.sgemm(false, false, n, d, v, 1f, dlogits, 0, v, params, wte, d, 0f, g.lnf, 0, d);  // dlnf = dlogits·wte
-        gemm.sgemm(true, false, v, d, n, 1f, dlogits, 0, v, a.lnf, 0, d, 1f, grads, wte, d);   // dwte += dlogitsᵀ·lnf
+        // dlnf and dwte from the exponentials and row scales that the fused cross-entropy left in forward
+        Layers.unembedBackward(g.lnf, grads, wte, a.logits, a.rowScale, targets, targetCount, a.lnf, params, n, d, v);
         targetCount = 0;             // one backward per forward, as in training
         int last = cfg.layers() - 1;
         Layers.layernormBackward(g.res3[last], grads, layout.offset(P.LNFW), layout.offset(P.LNFB), g.lnf, a.res3[last], params, a.lnfMean, a.lnfRstd, n, d);
@@ -154,7 +154,8 @@ public final class Gpt2 {
 
     /** Activations of one forward pass (llm.c ActivationTensors); per-layer arrays are [layer][N·width]. */
     private static final class Acts {
-        final float[] encoded, lnf, lnfMean, lnfRstd, logits, losses;   // gradient set: no logits/stats
+        final float[] encoded, lnf, lnfMean, lnfRstd, logits, losses, rowScale;   // gradient set: no logits/stats
+        private final java.util.List<float[]> accumulated;
         final float[][] ln1, ln1Mean, ln1Rstd, qkv, atty, att, attproj, res2, ln2, ln2Mean, ln2Rstd, fch, fchAct, fcproj, res3;
 
         Acts(Gpt2Config c, int b, int t, boolean gradient) {
@@ -181,13 +182,15 @@ public final class Gpt2 {
             lnfRstd = new float[stat];
             logits = new float[gradient ? 0 : Math.multiplyExact(n, v)];
             losses = new float[stat];
+            rowScale = new float[stat];
+            var acc = new java.util.ArrayList<float[]>(java.util.List.of(encoded));
+            for (float[][] xs : new float[][][]{ln1, qkv, atty, attproj, res2, ln2, fch, fchAct, fcproj, res3}) acc.addAll(java.util.List.of(xs));
+            accumulated = java.util.List.copyOf(acc);
         }
 
+        /** Zeroes the gradients that backward accumulates into (lnf is overwritten by the unembedding backward), arrays in parallel. */
         void zero() {
-            for (float[] x : new float[][]{encoded, lnf}) Arrays.fill(x, 0f);
-            for (float[][] xs : new float[][][]{ln1, qkv, atty, attproj, res2, ln2, fch, fchAct, fcproj, res3}) {
-                for (float[] x : xs) Arrays.fill(x, 0f);
-            }
+            Ops.forRows(accumulated.size(), i -> Arrays.fill(accumulated.get(i), 0f));
         }
     }
 }

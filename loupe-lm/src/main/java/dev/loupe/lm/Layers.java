@@ -1,6 +1,7 @@
 package dev.loupe.lm;
 
 import dev.loupe.tensor.Ops;
+import dev.loupe.tensor.Parallel;
 
 import dev.loupe.tensor.Kernels;
 
@@ -16,6 +17,7 @@ import dev.loupe.tensor.Kernels;
  * no hooks, no KV cache; the engine in {@code dev.loupe.model} is that.
  */
 final class Layers {
+    /** Column splits of the gradient column sums are multiples of this (whole vectors). */
     private static final int COL_BLOCK = 16;
 
     private Layers() {}
@@ -33,11 +35,8 @@ final class Layers {
     /** Scatter-adds dout[N, D] into the wte rows of the tokens and the wpe rows of the positions. */
     static void encoderBackward(float[] g, int wte, int wpe, float[] dout, int[] tokens, int n, int t, int d) {
         for (int i = 0; i < n; i++) {
-            int to = wte + tokens[i] * d, po = wpe + (i % t) * d, o = i * d;
-            for (int j = 0; j < d; j++) {
-                g[to + j] += dout[o + j];
-                g[po + j] += dout[o + j];
-            }
+            RowKernel.BEST.addTo(dout, i * d, g, wte + tokens[i] * d, d);
+            RowKernel.BEST.addTo(dout, i * d, g, wpe + (i % t) * d, d);
         }
     }
 
@@ -48,12 +47,9 @@ final class Layers {
                                  float[] p, int w, int b, int n, int d, float eps) {
         Ops.forRows(n, i -> {
             int o = i * d;
-            double s = 0;
-            for (int j = 0; j < d; j++) s += inp[o + j];
-            float m = (float) (s / d);
-            double v = 0;
-            for (int j = 0; j < d; j++) { float x = inp[o + j] - m; v += x * x; }
-            float r = (float) (1.0 / Math.sqrt(v / d + eps));
+            RowKernel k = RowKernel.BEST;
+            float m = (float) (k.sum(inp, o, d) / d);
+            float r = (float) (1.0 / Math.sqrt(k.sumSquaredDeviations(inp, o, d, m) / d + eps));
             for (int j = 0; j < d; j++) out[o + j] = (inp[o + j] - m) * r * p[w + j] + p[b + j];
             mean[i] = m;
             rstd[i] = r;
@@ -65,28 +61,22 @@ final class Layers {
         Ops.forRows(n, i -> {
             int o = i * d;
             float m = mean[i], r = rstd[i];
-            double dnormMean = 0, dnormXhatMean = 0;
-            for (int j = 0; j < d; j++) {
-                float dnorm = p[w + j] * dout[o + j];
-                dnormMean += dnorm;
-                dnormXhatMean += dnorm * (inp[o + j] - m) * r;
-            }
-            float a = (float) (dnormMean / d), c = (float) (dnormXhatMean / d);
+            // dnorm = w·dout; a = mean(dnorm), c = mean(dnorm·xhat) with xhat = (x − mean)·rstd
+            RowKernel k = RowKernel.BEST;
+            float a = (float) (k.dot(p, w, dout, o, d) / d);
+            float c = (float) (r * k.dotDeviations(p, w, dout, o, inp, o, m, d) / d);
             for (int j = 0; j < d; j++) {
                 float xhat = (inp[o + j] - m) * r;
                 dinp[o + j] += r * (p[w + j] * dout[o + j] - a - xhat * c);
             }
         });
-        // dw = Σ_rows dout·xhat, db = Σ_rows dout: split over column blocks so sums keep one order.
-        Ops.forRows((d + COL_BLOCK - 1) / COL_BLOCK, blk -> {
-            int j0 = blk * COL_BLOCK, j1 = Math.min(d, j0 + COL_BLOCK);
+        // dw = Σ_rows dout·xhat, db = Σ_rows dout: split over columns so each sum keeps the row order.
+        Parallel.forRange(d, COL_BLOCK, (j0, j1) -> {
+            RowKernel k = RowKernel.BEST;
             for (int i = 0; i < n; i++) {
                 int o = i * d;
-                float m = mean[i], r = rstd[i];
-                for (int j = j0; j < j1; j++) {
-                    g[w + j] += dout[o + j] * (inp[o + j] - m) * r;
-                    g[b + j] += dout[o + j];
-                }
+                k.addScaledDeviations(dout, inp, o + j0, mean[i], rstd[i], g, w + j0, j1 - j0);
+                k.addTo(dout, o + j0, g, b + j0, j1 - j0);
             }
         });
     }
@@ -96,12 +86,7 @@ final class Layers {
     /** out[N, OC] = inp[N, C] · W[C, OC] + bias[OC]; bias &lt; 0 means none. */
     static void matmulForward(float[] out, float[] inp, float[] p, int w, int bias, int n, int c, int oc) {
         Kernels.gemm().sgemm(false, false, n, oc, c, 1f, inp, 0, c, p, w, oc, 0f, out, 0, oc);
-        if (bias >= 0) {
-            Ops.forRows(n, i -> {
-                int o = i * oc;
-                for (int j = 0; j < oc; j++) out[o + j] += p[bias + j];
-            });
-        }
+        if (bias >= 0) Ops.forRows(n, i -> RowKernel.BEST.addTo(p, bias, out, i * oc, oc));
     }
 
     /** dinp += dout·Wᵀ, dW += inpᵀ·dout, dbias += Σ_rows dout. */
@@ -115,12 +100,8 @@ final class Layers {
 
     /** g[off + j] += Σ_i x[i, j] for x [N, W]. */
     static void columnSums(float[] g, int off, float[] x, int n, int width) {
-        Ops.forRows((width + COL_BLOCK - 1) / COL_BLOCK, blk -> {
-            int j0 = blk * COL_BLOCK, j1 = Math.min(width, j0 + COL_BLOCK);
-            for (int i = 0; i < n; i++) {
-                int o = i * width;
-                for (int j = j0; j < j1; j++) g[off + j] += x[o + j];
-            }
+        Parallel.forRange(width, COL_BLOCK, (j0, j1) -> {
+            for (int i = 0; i < n; i++) RowKernel.BEST.addTo(x, i * width + j0, g, off + j0, j1 - j0);
         });
     }
 
@@ -133,9 +114,16 @@ final class Layers {
      * (computing the masked half too is cheaper than scalar loops). The (batch, head) pairs run in
      * parallel, each doing its GEMMs, softmax and weighted sum on one thread: the GEMMs are tiny
      * (T × T × Dh), and inside a parallel region {@link Kernels#gemm()} runs them single-threaded
-     * instead of waking a BLAS thread pool 2·B·H times per pass.
+     * instead of waking a BLAS thread pool 2·B·H times per pass. Heads a whole number of vectors wide
+     * (loupe-1l: Dh = 32) go to the fused {@link VectorAttention} instead, which skips the masked half.
      */
     static void attentionForward(float[] out, float[] att, float[] qkv, int bsz, int t, int d, int h) {
+        if (fused(d / h)) AttentionKernel.VECTOR.forward(out, att, qkv, bsz, t, d, h);
+        else gemmAttentionForward(out, att, qkv, bsz, t, d, h);
+    }
+
+    /** The GEMM version of {@link #attentionForward}: the reference, and the path without the Vector API. */
+    static void gemmAttentionForward(float[] out, float[] att, float[] qkv, int bsz, int t, int d, int h) {
         int dh = d / h, d3 = 3 * d;
         float scale = (float) (1.0 / Math.sqrt(dh));
         var gemm = Kernels.gemm();
@@ -146,9 +134,8 @@ final class Layers {
             gemm.sgemm(false, true, t, t, dh, scale, qkv, q0, d3, qkv, q0 + d, d3, 0f, att, a0, t);
             for (int t1 = 0; t1 < t; t1++) {
                 int ao = a0 + t1 * t;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int t2 = 0; t2 <= t1; t2++) max = Math.max(max, att[ao + t2]);
-                float inv = (float) (1.0 / ExpKernel.BEST.expShiftSum(att, att, ao, t1 + 1, max));
+                float max = RowKernel.BEST.max(att, ao, t1 + 1);
+                float inv = (float) (1.0 / RowKernel.BEST.expShiftSum(att, att, ao, t1 + 1, max));
                 for (int t2 = 0; t2 <= t1; t2++) att[ao + t2] *= inv;
                 java.util.Arrays.fill(att, ao + t1 + 1, ao + t, 0f);
             }
@@ -164,6 +151,13 @@ final class Layers {
      */
     static void attentionBackward(float[] dqkv, float[] datt, float[] dout, float[] qkv, float[] att,
                                   int bsz, int t, int d, int h) {
+        if (fused(d / h)) AttentionKernel.VECTOR.backward(dqkv, dout, qkv, att, bsz, t, d, h);
+        else gemmAttentionBackward(dqkv, datt, dout, qkv, att, bsz, t, d, h);
+    }
+
+    /** The GEMM version of {@link #attentionBackward}. */
+    static void gemmAttentionBackward(float[] dqkv, float[] datt, float[] dout, float[] qkv, float[] att,
+                                      int bsz, int t, int d, int h) {
         int dh = d / h, d3 = 3 * d;
         float scale = (float) (1.0 / Math.sqrt(dh));
         var gemm = Kernels.gemm();
@@ -183,6 +177,10 @@ final class Layers {
             gemm.sgemm(false, false, t, dh, t, scale, datt, a0, t, qkv, q0 + d, d3, 1f, dqkv, q0, d3);  // dq += scale·ds·k
             gemm.sgemm(true, false, t, dh, t, scale, datt, a0, t, qkv, q0, d3, 1f, dqkv, q0 + d, d3);   // dk += scale·dsᵀ·q
         });
+    }
+
+    private static boolean fused(int dh) {
+        return AttentionKernel.VECTOR != null && AttentionKernel.VECTOR.supports(dh);
     }
 
     // ---------------------------------------------------------------- MLP nonlinearity
@@ -207,7 +205,7 @@ final class Layers {
         Ops.forRows((n + 4095) / 4096, blk -> {
             int i1 = Math.min(n, blk * 4096 + 4096);
             if (act == Gpt2Config.Activation.RELU) {
-                for (int i = blk * 4096; i < i1; i++) if (inp[i] > 0f) dinp[i] += dout[i];
+                RowKernel.BEST.reluBackward(dinp, inp, dout, blk * 4096, i1 - blk * 4096);
             } else {
                 for (int i = blk * 4096; i < i1; i++) {
                     float x = inp[i];
@@ -222,37 +220,67 @@ final class Layers {
     // ---------------------------------------------------------------- residual
 
     static void residualForward(float[] out, float[] a, float[] b, int n) {
-        for (int i = 0; i < n; i++) out[i] = a[i] + b[i];
+        Ops.add(a, b, out, n);
     }
 
     static void residualBackward(float[] da, float[] db, float[] dout, int n) {
-        for (int i = 0; i < n; i++) { da[i] += dout[i]; db[i] += dout[i]; }
+        Ops.forRange(n, (from, to) -> {
+            for (int i = from; i < to; i++) { da[i] += dout[i]; db[i] += dout[i]; }
+        });
     }
 
     // ---------------------------------------------------------------- softmax + cross-entropy
 
     /**
-     * Forward and backward of the mean cross-entropy in one pass over the logits (llm.c's fused
-     * classifier): losses[i] = logsumexp(logits[i]) − logits[i, target[i]] (0 where target &lt; 0, i.e. no
-     * next token), and dlogits[i] = (softmax(logits[i]) − onehot(target[i])) / count for rows with a
-     * target, 0 otherwise, where count is the number of rows with a target (returned). dlogits may be the logits array itself. Saves writing the probabilities
-     * and reading them back in the backward pass: 2 · N · V floats of memory traffic per step.
+     * Forward of the mean cross-entropy and the factors of its gradient, in one pass over the logits
+     * (llm.c's fused classifier, one step further): losses[i] = logsumexp(logits[i]) − logits[i, target[i]]
+     * (0 where target &lt; 0, i.e. no next token); logits[i] is replaced IN PLACE by exp(logits[i] − max_i)
+     * and rowScale[i] = 1 / (count · Σ_j exp(logits[i, j] − max_i)) (0 for rows without a target), where
+     * count is the number of rows with a target (returned). Then
+     * {@code dloss/dlogits[i, j] = rowScale[i] · logits'[i, j] − [j = target[i]] / count}: the backward
+     * applies the row scale and the one-hot term to the [N, D] sides of its two GEMMs
+     * ({@link #unembedBackward}), so the [N, V] gradient is never written (one pass over N·V floats fewer).
      */
-    static int crossEntropyFused(float[] dlogits, float[] losses, float[] logits, int[] targets, int n, int v) {
+    static int crossEntropyFused(float[] logits, float[] losses, float[] rowScale, int[] targets, int n, int v) {
         int count = 0;
         for (int i = 0; i < n; i++) if (targets[i] >= 0) count++;
         float dloss = count == 0 ? 0f : 1f / count;
         Ops.forRows(n, i -> {
             int o = i * v, tgt = targets[i];
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < v; j++) max = Math.max(max, logits[o + j]);
+            RowKernel k = RowKernel.BEST;
+            float max = k.max(logits, o, v);
             float target = tgt < 0 ? 0f : logits[o + tgt];
-            double sum = ExpKernel.BEST.expShiftSum(logits, dlogits, o, v, max);
+            double sum = k.expShiftSum(logits, logits, o, v, max);
             losses[i] = tgt < 0 ? 0f : (float) (Math.log(sum) + max - target);
-            float scale = tgt < 0 ? 0f : (float) (1.0 / sum) * dloss;
-            for (int j = 0; j < v; j++) dlogits[o + j] *= scale;
-            if (tgt >= 0) dlogits[o + tgt] -= dloss;
+            rowScale[i] = tgt < 0 ? 0f : (float) (1.0 / sum) * dloss;
         });
         return count;
+    }
+
+    /**
+     * Backward of logits[N, V] = x[N, D] · wteᵀ given the factors of {@link #crossEntropyFused}
+     * (exps[N, V], rowScale[N], targets, count): dx = diag(rowScale)·exps·wte − wte[targets]/count,
+     * and dwte (at g[wte..]) += expsᵀ·diag(rowScale)·x − Σ_i x[i] into row targets[i], /count.
+     * dx is overwritten (it is also the scratch for diag(rowScale)·x).
+     */
+    static void unembedBackward(float[] dx, float[] g, int wte, float[] exps, float[] rowScale, int[] targets, int count,
+                                float[] x, float[] p, int n, int d, int v) {
+        float dloss = 1f / count;
+        Ops.forRows(n, i -> {
+            for (int j = 0; j < d; j++) dx[i * d + j] = rowScale[i] * x[i * d + j];
+        });
+        var gemm = Kernels.gemm();
+        gemm.sgemm(true, false, v, d, n, 1f, exps, 0, v, dx, 0, d, 1f, g, wte, d);   // dwte += expsᵀ·(diag(s)·x)
+        for (int i = 0; i < n; i++) {   // in row order: a token repeated in the batch sums its rows in one fixed order
+            if (targets[i] < 0) continue;
+            int go = wte + targets[i] * d;
+            for (int j = 0; j < d; j++) g[go + j] -= dloss * x[i * d + j];
+        }
+        gemm.sgemm(false, false, n, d, v, 1f, exps, 0, v, p, wte, d, 0f, dx, 0, d);   // dx = exps·wte
+        Ops.forRows(n, i -> {
+            float s = rowScale[i];
+            int po = targets[i] < 0 ? -1 : wte + targets[i] * d;
+            for (int j = 0; j < d; j++) dx[i * d + j] = s * dx[i * d + j] - (po < 0 ? 0f : dloss * p[po + j]);
+        });
     }
 }

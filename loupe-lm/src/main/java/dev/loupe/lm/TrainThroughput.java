@@ -19,8 +19,9 @@ import java.util.Map;
  *
  * <p>Method: warm-up steps, then {@code runs} rounds of one ceiling measurement followed by
  * {@code stepsPerRun} timed steps; the median round is reported with the median ceiling, and the
- * forward / backward / optimizer split and the time inside each GEMM shape of that round. A
- * measurement tool, not a test; CLI: {@code loupe bench train-lm}.
+ * forward / backward / optimizer split and the time inside each GEMM shape of that round (attention
+ * with Vector API-sized heads runs in the fused {@link VectorAttention}, so it counts as non-GEMM
+ * time). A measurement tool, not a test; CLI: {@code loupe bench train-lm}.
  */
 public final class TrainThroughput {
     public record Options(int layers, int batch, int warmup, int runs, int stepsPerRun) {

@@ -1,6 +1,8 @@
 package dev.loupe.lm;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Random;
 import java.util.function.DoubleSupplier;
@@ -96,9 +98,15 @@ class LayersGradientTest {
         assertEquals(e, out[oc + 2], 1e-5);
     }
 
-    @Test void attention() {
+    /**
+     * Tiny heads and Dh 10 (the GEMM version), and Dh 32 (the fused {@link VectorAttention}) with T 9:
+     * rows longer than one vector and a last block of rows that is not full.
+     */
+    @ParameterizedTest
+    @CsvSource({"2, 5, 2, 6", "1, 19, 2, 20", "1, 9, 2, 64"})
+    void attention(int b, int t, int h, int d) {
         var r = new Random(4);
-        int b = 2, t = 5, h = 2, d = 6, n = b * t;
+        int n = b * t;
         float[] qkv = randn(r, n * 3 * d, 1f), dout = randn(r, n * d, 1f);
         float[] out = new float[n * d], att = new float[b * h * t * t];
         DoubleSupplier loss = () -> { Layers.attentionForward(out, att, qkv, b, t, d, h); return dot(out, dout); };
@@ -157,22 +165,52 @@ class LayersGradientTest {
     @Test void crossEntropy() {
         var r = new Random(8);
         int n = 4, v = 6;
-        float[] logits = randn(r, n * v, 2f), losses = new float[n], scratch = new float[n * v];
+        float[] logits = randn(r, n * v, 2f), losses = new float[n], scale = new float[n], scratch = new float[n * v];
         int[] targets = {3, -1, 0, 5};
         DoubleSupplier loss = () -> {
-            int count = Layers.crossEntropyFused(scratch, losses, logits, targets, n, v);
+            System.arraycopy(logits, 0, scratch, 0, scratch.length);   // the kernel works in place
+            int count = Layers.crossEntropyFused(scratch, losses, scale, targets, n, v);
             assertEquals(3, count);
             double s = 0;
             for (float l : losses) s += l;
             return s / count;
         };
-        float[] dlogits = new float[n * v];
-        Layers.crossEntropyFused(dlogits, losses, logits, targets, n, v);
-        check("softmax cross-entropy", logits, dlogits, loss);
-        float[] two = {0f, (float) Math.log(3)}, l2 = new float[1];   // hand case: probs 1/4, 3/4, target 0
-        Layers.crossEntropyFused(two, l2, two, new int[]{0}, 1, 2);   // in place, as Gpt2 calls it
-        assertEquals(-0.75f, two[0], 1e-7);
-        assertEquals(0.75f, two[1], 1e-7);
+        loss.getAsDouble();
+        check("softmax cross-entropy", logits, dlogits(scratch, scale, targets, 3, n, v), loss);
+        float[] two = {0f, (float) Math.log(3)}, l2 = new float[1], s2 = new float[1];   // hand case: probs 1/4, 3/4, target 0
+        Layers.crossEntropyFused(two, l2, s2, new int[]{0}, 1, 2);
+        float[] d2 = dlogits(two, s2, new int[]{0}, 1, 1, 2);
+        assertEquals(-0.75f, d2[0], 1e-7);
+        assertEquals(0.75f, d2[1], 1e-7);
         assertEquals(Math.log(4), l2[0], 1e-6);
+    }
+
+    /** dloss/dlogits from the fused kernel's factors, as its contract states: rowScale·exps − onehot/count. */
+    static float[] dlogits(float[] exps, float[] rowScale, int[] targets, int count, int n, int v) {
+        float[] dl = new float[n * v];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < v; j++) dl[i * v + j] = rowScale[i] * exps[i * v + j] - (j == targets[i] ? 1f / count : 0f);
+        }
+        return dl;
+    }
+
+    /** The unembedding backward (both GEMMs with the row scale and one-hot term) against finite differences of the mean cross-entropy of x·wteᵀ. */
+    @Test void unembedding() {
+        var r = new Random(9);
+        int n = 5, d = 3, v = 7;
+        float[] x = randn(r, n * d, 1f), p = randn(r, v * d, 1f), logits = new float[n * v], losses = new float[n], scale = new float[n];
+        int[] targets = {2, 6, -1, 2, 0};
+        DoubleSupplier loss = () -> {
+            dev.loupe.tensor.Kernels.gemm().sgemm(false, true, n, v, d, 1f, x, 0, d, p, 0, d, 0f, logits, 0, v);
+            int count = Layers.crossEntropyFused(logits, losses, scale, targets, n, v);
+            double s = 0;
+            for (float l : losses) s += l;
+            return s / count;
+        };
+        loss.getAsDouble();
+        float[] dx = new float[n * d], g = new float[v * d];
+        Layers.unembedBackward(dx, g, 0, logits, scale, targets, 4, x, p, n, d, v);
+        check("unembedding input", x, dx, loss);
+        check("unembedding weight", p, g, loss);
     }
 }

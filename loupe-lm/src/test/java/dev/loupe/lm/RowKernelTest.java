@@ -1,0 +1,78 @@
+package dev.loupe.lm;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The vectorised row loops (max, exp-shift-sum, scale, row sums, column sums, ReLU backward) against the scalar reference or hand rules, over odd lengths and offsets. */
+class RowKernelTest {
+    @Test void vectorKernelIsChosenUnderTheTestFlagsAndMatchesScalar() {
+        // surefire runs with --add-modules jdk.incubator.vector, so the vector kernel must be active here
+        assertEquals("VectorRowKernel", RowKernel.BEST.getClass().getSimpleName());
+        var scalar = new RowKernel.Scalar();
+        var r = new Random(1);
+        for (int n : new int[]{1, 3, 7, 15, 16, 17, 31, 100, 257, 4096}) {
+            float[] src = new float[n + 5];
+            for (int i = 0; i < src.length; i++) src[i] = (float) (r.nextGaussian() * 8);
+            src[2 + r.nextInt(n)] = 100f;   // the planted maximum, somewhere in the slice
+            src[0] = 1000f;                 // outside the slice: must not count
+            assertEquals(100f, RowKernel.BEST.max(src, 2, n), "max, n=" + n);
+
+            float[] a = new float[src.length], b = new float[src.length];
+            double sa = RowKernel.BEST.expShiftSum(src, a, 2, n, 100f);
+            double sb = scalar.expShiftSum(src, b, 2, n, 100f);
+            // the vector sum adds in float lanes (at most n/16 terms each): relative error well under 1e-5
+            assertEquals(sb, sa, 1e-5 * sb, "sum, n=" + n);
+            for (int i = 0; i < src.length; i++) {
+                boolean inside = i >= 2 && i < 2 + n;
+                if (!inside) assertEquals(0f, a[i], "wrote outside the slice at " + i);
+                else assertTrue(Math.abs(a[i] - b[i]) <= 4 * Math.ulp(b[i]), "n=" + n + " i=" + i + ": " + a[i] + " vs " + b[i]);
+            }
+            float[] scaled = src.clone();
+            RowKernel.BEST.scale(scaled, 2, n, 0.5f);
+            for (int i = 0; i < src.length; i++) {
+                boolean inside = i >= 2 && i < 2 + n;
+                assertEquals(inside ? src[i] * 0.5f : src[i], scaled[i], "scale, n=" + n + " i=" + i);
+            }
+            float[] dout = new float[src.length], da = new float[src.length], db = new float[src.length];
+            for (int i = 0; i < src.length; i++) { dout[i] = r.nextFloat(); da[i] = db[i] = r.nextFloat(); }
+            RowKernel.BEST.reluBackward(da, src, dout, 2, n);
+            for (int i = 0; i < src.length; i++) {   // hand rule: add dout only inside the slice and where the input is positive
+                float expected = db[i] + (i >= 2 && i < 2 + n && src[i] > 0f ? dout[i] : 0f);
+                assertEquals(expected, da[i], "relu backward, n=" + n + " i=" + i);
+            }
+            // the row sums against double sums written out here
+            float[] x2 = new float[src.length];
+            for (int i = 0; i < x2.length; i++) x2[i] = (float) r.nextGaussian();
+            double sum = 0, ssd = 0, dot = 0, dotDev = 0;
+            for (int i = 2; i < 2 + n; i++) {
+                sum += src[i];
+                ssd += (src[i] - 1.5) * (src[i] - 1.5);
+                dot += (double) dout[i - 2] * x2[i];
+                dotDev += (double) dout[i - 2] * x2[i] * (src[i] - 1.5);
+            }
+            RowKernel k = RowKernel.BEST;
+            double scaleSum = 1e-5 * (1 + n * 100);   // float lanes over terms up to ~100 in size
+            assertEquals(sum, k.sum(src, 2, n), scaleSum, "sum, n=" + n);
+            assertEquals(ssd, k.sumSquaredDeviations(src, 2, n, 1.5f), 1e-5 * ssd, "squared deviations, n=" + n);
+            assertEquals(dot, k.dot(dout, 0, x2, 2, n), 1e-5 * (1 + n), "dot, n=" + n);
+            assertEquals(dotDev, k.dotDeviations(dout, 0, x2, 2, src, 2, 1.5f, n), 1e-5 * (1 + n * 100), "dot of deviations, n=" + n);
+            // column-sum kernels: same float operations in the same order as the scalar loops, so bit-identical
+            float[] accV = x2.clone(), accS = x2.clone();
+            k.addTo(src, 2, accV, 1, n);
+            scalar.addTo(src, 2, accS, 1, n);
+            k.addScaledDeviations(dout, src, 2, 1.5f, 0.7f, accV, 1, n);
+            scalar.addScaledDeviations(dout, src, 2, 1.5f, 0.7f, accS, 1, n);
+            assertArrayEquals(accS, accV, "column-sum kernels, n=" + n);
+            assertEquals(x2[0], accV[0], "wrote before the slice");
+            float[] same = new float[n], ones = new float[n];   // exp(ln 2 − ln 2) = 1 everywhere, sum n
+            java.util.Arrays.fill(same, (float) Math.log(2));
+            assertEquals(n, RowKernel.BEST.expShiftSum(same, ones, 0, n, (float) Math.log(2)), 0);
+            assertEquals(1f, ones[n - 1]);
+        }
+    }
+}
