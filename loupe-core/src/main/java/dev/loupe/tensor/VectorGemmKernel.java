@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link ScalarGemm} (and OpenBLAS) is what {@code GemmParityTest} checks. Like VectorGemm, this
  * class imports {@code jdk.incubator.vector} and is only loaded through it.
  *
- * <p>The micro-kernel computes one MR × NR tile of C = alpha · Ap · Bp + beta · C over kc k-steps,
+ * <p>The micro-kernel computes one MR × NR tile of C = alpha · Ap · Bp over kc k-steps,
  * with the 24 accumulators (MR = 12 rows × 2 vectors of VL lanes) held in registers for the whole
  * k loop and written to C once at the end. Each k-step loads 2 vectors of B, broadcasts 12 values
  * of A (C2 folds each into one {@code vbroadcastss zmm, m32}, a load-port µop, so the two FMA
@@ -32,12 +32,12 @@ final class VectorGemmKernel {
     private VectorGemmKernel() {}
 
     /**
-     * C[ci + r·ldc + j] = alpha · Σ_p ap[a + p·MR + r] · bp[b + p·bStride + j] + beta · C[...] for
-     * r &lt; MR, j &lt; NR; beta == 0 does not read C (NaNs there do not propagate). bStride is NR for
-     * a packed B micro-panel and ldb when a non-transposed B is read in place.
+     * C[ci + r·ldc + j] = alpha · Σ_p ap[a + p·MR + r] · bp[b + p·bStride + j] for r &lt; MR, j &lt; NR
+     * (C is only written). bStride is NR for a packed B micro-panel and ldb when a non-transposed B
+     * is read in place.
      */
     static void kernel(int kc, float[] ap, int a, float[] bp, int b, int bStride,
-                       float[] c, int ci, int ldc, float alpha, float beta) {
+                       float[] c, int ci, int ldc, float alpha) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
         FloatVector c60 = z, c61 = z, c70 = z, c71 = z, c80 = z, c81 = z, c90 = z, c91 = z, ca0 = z, ca1 = z, cb0 = z, cb1 = z;
@@ -59,8 +59,8 @@ final class VectorGemmKernel {
             x = FloatVector.broadcast(S, ap[ai + 11]); cb0 = b0.fma(x, cb0); cb1 = b1.fma(x, cb1);
         }
         // Written out here rather than through a helper: C2 stops inlining in a method this large,
-        // and a vector passed to a call that is not inlined is boxed on the heap.
-        if (beta == 0f) {
+        // and a vector passed to a call that is not inlined is boxed on the heap. (For the same
+        // reason beta is applied by the caller: a second store path here exceeded C2's node budget.)
             c00.mul(alpha).intoArray(c, ci); c01.mul(alpha).intoArray(c, ci + VL); ci += ldc;
             c10.mul(alpha).intoArray(c, ci); c11.mul(alpha).intoArray(c, ci + VL); ci += ldc;
             c20.mul(alpha).intoArray(c, ci); c21.mul(alpha).intoArray(c, ci + VL); ci += ldc;
@@ -73,24 +73,8 @@ final class VectorGemmKernel {
             c90.mul(alpha).intoArray(c, ci); c91.mul(alpha).intoArray(c, ci + VL); ci += ldc;
             ca0.mul(alpha).intoArray(c, ci); ca1.mul(alpha).intoArray(c, ci + VL); ci += ldc;
             cb0.mul(alpha).intoArray(c, ci); cb1.mul(alpha).intoArray(c, ci + VL); ci += ldc;
-        } else {
-            FloatVector av = FloatVector.broadcast(S, alpha);
-            c00.fma(av, ld(c, ci).mul(beta)).intoArray(c, ci); c01.fma(av, ld(c, ci + VL).mul(beta)).intoArray(c, ci + VL); ci += ldc;
-            c10.fma(av, ld(c, ci).mul(beta)).intoArray(c, ci); c11.fma(av, ld(c, ci + VL).mul(beta)).intoArray(c, ci + VL); ci += ldc;
-            c20.fma(av, ld(c, ci).mul(beta)).intoArray(c, ci); c21.fma(av, ld(c, ci + VL).mul(beta)).intoArray(c, ci + VL); ci += ldc;
-            c30.fma(av, ld(c, ci).mul(beta)).intoArray(c, ci); c31.fma(av, ld(c, ci + VL).mul(beta)).intoArray(c, ci + VL); ci += ldc;
-            c40.fma(av, ld(c, ci).mul(beta)).intoArray(c, ci); c41.fma(av, ld(c, ci + VL).mul(beta)).intoArray(c, ci + VL); ci += ldc;
-            c50.fma(av, ld(c, ci).mul(beta)).intoArray(c, ci); c51.fma(av, ld(c, ci + VL).mul(beta)).intoArray(c, ci + VL); ci += ldc;
-            c60.fma(av, ld(c, ci).mul(beta)).intoArray(c, ci); c61.fma(av, ld(c, ci + VL).mul(beta)).intoArray(c, ci + VL); ci += ldc;
-            c70.fma(av, ld(c, ci).mul(beta)).intoArray(c, ci); c71.fma(av, ld(c, ci + VL).mul(beta)).intoArray(c, ci + VL); ci += ldc;
-            c80.fma(av, ld(c, ci).mul(beta)).intoArray(c, ci); c81.fma(av, ld(c, ci + VL).mul(beta)).intoArray(c, ci + VL); ci += ldc;
-            c90.fma(av, ld(c, ci).mul(beta)).intoArray(c, ci); c91.fma(av, ld(c, ci + VL).mul(beta)).intoArray(c, ci + VL); ci += ldc;
-            ca0.fma(av, ld(c, ci).mul(beta)).intoArray(c, ci); ca1.fma(av, ld(c, ci + VL).mul(beta)).intoArray(c, ci + VL); ci += ldc;
-            cb0.fma(av, ld(c, ci).mul(beta)).intoArray(c, ci); cb1.fma(av, ld(c, ci + VL).mul(beta)).intoArray(c, ci + VL); ci += ldc;
-        }
     }
 
-    private static FloatVector ld(float[] x, int i) { return FloatVector.fromArray(S, x, i); }
 
     /**
      * Packs op(A)[row0 : row0+rows, pc : pc+kc] (rows ≤ MR) as one A micro-panel at {@code ap[d]},
