@@ -20,7 +20,7 @@ import static dev.loupe.tensor.VectorGemmKernel.NR;
  * Both operands are packed into micro-panels ({@link VectorGemmKernel}: A as MR-row panels, B as
  * NR-column panels, each contiguous along k), so all four transpose combinations, any lda/ldb and
  * offsets run one MR × NR register kernel that keeps its tile of C in registers over a whole
- * k block and writes it to C once. Loops, outermost first:
+ * k block and stores it once. Loops, outermost first:
  * <pre>
  *   column pass (≤ PACK_CAP floats of packed B)
  *     pc over K by kc ≤ KC_MAX       pack op(B)[pc:pc+kc, pass]        (shared by the threads, L3)
@@ -28,13 +28,14 @@ import static dev.loupe.tensor.VectorGemmKernel.NR;
  *         units: a row group × a column block of BLOCK_PANELS B panels, dealt from a counter
  *           ir over the group's A micro-panels       one kc × MR A panel stays in L1 while …
  *             jr over the block's B micro-panels     … the kc × BLOCK_PANELS·NR block streams from L2
- *               kernel: C tile = alpha · A panel · B panel + beta' · C tile
+ *               kernel: C tile = alpha · A panel · B panel             (beta' == 0, full tile)
+ *                   or  scratch = alpha · A panel · B panel; C tile = scratch + beta' · C tile
  * </pre>
- * beta' is beta for the first k block and 1 after it. Edge tiles (m or n not a multiple of the
- * tile) are computed in full on zero-padded panels into a scratch tile and only their valid part
+ * beta' is beta for the first k block and 1 after it, so k blocks add up in C. Edge tiles (m or n
+ * not a multiple of the tile) are computed in full on zero-padded panels and only their valid part
  * written. beta == 0 never reads C (NaNs there do not propagate). With at most DIRECT_B_ROWS rows
- * (e.g. 64 tokens × a weight matrix) a non-transposed B is not packed: packing would cost about as
- * much as the multiply, so the kernel reads its full NR-wide panels in place with row stride ldb.
+ * (e.g. 64 tokens × a weight matrix) a non-transposed B is not packed: the kernel reads its full
+ * NR-wide panels in place with row stride ldb (packing would cost about as much as the multiply).
  *
  * <p>Threads: packing and the compute units are both dealt from shared counters, so nothing is
  * packed twice, both threads stay busy to the end of each phase, and on a shared machine a thread
