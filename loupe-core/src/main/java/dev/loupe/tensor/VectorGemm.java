@@ -5,6 +5,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static dev.loupe.tensor.VectorGemmKernel.MR;
 import static dev.loupe.tensor.VectorGemmKernel.NR;
@@ -23,8 +24,8 @@ import static dev.loupe.tensor.VectorGemmKernel.NR;
  * k block and stores it once. Loops, outermost first:
  * <pre>
  *   column pass (≤ PACK_CAP floats of packed B)
- *     pc over K by kc ≤ KC_MAX       pack op(B)[pc:pc+kc, pass]        (shared by the threads, L3)
- *       row pass (≤ PACK_CAP of A)   pack op(A)[pass, pc:pc+kc]        (shared by the threads, L3)
+ *     pc over K by kc ≤ KC_MAX       op(B)[pc:pc+kc, pass] packed      (shared by the threads, L3)
+ *       row pass (≤ PACK_CAP of A)   op(A)[pass, pc:pc+kc] packed      (shared by the threads, L3)
  *         units: a row group × a column block of BLOCK_PANELS B panels, dealt from a counter
  *           ir over the group's A micro-panels       one kc × MR A panel stays in L1 while …
  *             jr over the block's B micro-panels     … the kc × BLOCK_PANELS·NR block streams from L2
@@ -37,9 +38,11 @@ import static dev.loupe.tensor.VectorGemmKernel.NR;
  * (e.g. 64 tokens × a weight matrix) a non-transposed B is not packed: the kernel reads its full
  * NR-wide panels in place with row stride ldb (packing would cost about as much as the multiply).
  *
- * <p>Threads: packing and the compute units are both dealt from shared counters, so nothing is
- * packed twice, both threads stay busy to the end of each phase, and on a shared machine a thread
- * whose core is busy with another process simply takes fewer units. Units write disjoint tiles of C.
+ * <p>Threads: the units of a pass are dealt from a shared counter, and each panel is packed by
+ * whichever thread needs it first (the other waits for it if it is being packed), so nothing is
+ * packed twice, packing is shared without a phase and a barrier of its own, both threads stay busy
+ * to the end of the pass, and on a shared machine a thread whose core is busy with another process
+ * simply takes fewer units. Units write disjoint tiles of C.
  *
  * <p>Thin shapes (m or n below 4, e.g. one token times a weight matrix) skip packing: they are
  * memory-bound matrix-vector products, done as fused "axpy" sweeps over contiguous rows or as dot
@@ -146,14 +149,34 @@ public final class VectorGemm implements Gemm {
                             float[] ap, float[] bp, boolean directB) {}
 
     /**
-     * One k block of one row pass × column pass: A tiles [t0, t1) and B panels [q0, q1) are
-     * packed (B only when {@code packB}: the first row pass), then the C tiles are computed.
+     * One k block of one row pass × column pass: the C tiles of A tiles [t0, t1) × B panels
+     * [q0, q1). Panels are packed on first use by whichever thread needs them first (B only when
+     * {@code packB}: in the first row pass), so packing is shared without a separate phase and a
+     * barrier after it; a thread that needs a panel another thread is packing waits for it.
      */
-    private record Pass(Operands o, int pc, int kc, int t0, int t1, int q0, int q1, boolean packB,
-                        float alpha, float beta, int threads) {
+    private static final class Pass {
+        private static final int TODO = 0, BUSY = 1, DONE = 2;
+        private final Operands o;
+        private final int pc, kc, t0, t1, q0, q1, bItems, threads;
+        private final float alpha, beta;
+        private final AtomicIntegerArray state;  // per packing item: B panels first, then A tiles
+
+        Pass(Operands o, int pc, int kc, int t0, int t1, int q0, int q1, boolean packB, float alpha, float beta, int threads) {
+            this.o = o;
+            this.pc = pc;
+            this.kc = kc;
+            this.t0 = t0;
+            this.t1 = t1;
+            this.q0 = q0;
+            this.q1 = q1;
+            this.bItems = packB ? q1 - q0 : 0;
+            this.alpha = alpha;
+            this.beta = beta;
+            this.threads = threads;
+            this.state = new AtomicIntegerArray(bItems + t1 - t0);
+        }
 
         void run() {
-            int bItems = packB ? q1 - q0 : 0, items = bItems + t1 - t0;
             int groupTiles = Math.min(GROUP_TILES, t1 - t0), blockPanels = Math.min(BLOCK_PANELS, q1 - q0);
             // Few units (small m or n): smaller ones, so that every thread gets several.
             while (threads > 1 && units(groupTiles, blockPanels) < UNITS_PER_THREAD * threads && groupTiles * blockPanels > 1) {
@@ -162,17 +185,13 @@ public final class VectorGemm implements Gemm {
             }
             int gt = groupTiles, bpn = blockPanels, units = units(gt, bpn);
             if (threads == 1) {
-                for (int i = 0; i < items; i++) pack(i, bItems);
                 for (int u = 0; u < units; u++) compute(u, gt, bpn, BUFFERS.get().tile);
                 return;
             }
-            AtomicInteger nextItem = new AtomicInteger(), nextUnit = new AtomicInteger();
-            Parallel.forRange(threads, (from, to) -> {
-                for (int i = nextItem.getAndIncrement(); i < items; i = nextItem.getAndIncrement()) pack(i, bItems);
-            });
+            AtomicInteger next = new AtomicInteger();
             Parallel.forRange(threads, (from, to) -> {
                 float[] tile = BUFFERS.get().tile;
-                for (int u = nextUnit.getAndIncrement(); u < units; u = nextUnit.getAndIncrement()) compute(u, gt, bpn, tile);
+                for (int u = next.getAndIncrement(); u < units; u = next.getAndIncrement()) compute(u, gt, bpn, tile);
             });
         }
 
@@ -180,8 +199,22 @@ public final class VectorGemm implements Gemm {
             return ceilDiv(t1 - t0, groupTiles) * ceilDiv(q1 - q0, blockPanels);
         }
 
+        /** Packs item i unless done; waits if another thread is packing it. */
+        private void ensurePacked(int i) {
+            if (state.get(i) == DONE) return;
+            if (state.compareAndSet(i, TODO, BUSY)) {
+                try {
+                    pack(i);
+                } finally {
+                    state.set(i, DONE);  // publishes the packed values (volatile write); never leaves a waiter stuck
+                }
+                return;
+            }
+            while (state.get(i) != DONE) Thread.onSpinWait();
+        }
+
         /** Packing item i: B panel q0 + i for i below bItems, else A tile t0 + i − bItems. */
-        private void pack(int i, int bItems) {
+        private void pack(int i) {
             if (i < bItems) {
                 int q = q0 + i, cols = Math.min(NR, o.n() - q * NR);
                 if (o.directB() && cols == NR) return;  // read in place by the kernel
@@ -204,6 +237,8 @@ public final class VectorGemm implements Gemm {
             int groups = ceilDiv(t1 - t0, groupTiles);
             int ta = t0 + u % groups * groupTiles, tb = Math.min(t1, ta + groupTiles);
             int qa = q0 + u / groups * blockPanels, qb = Math.min(q1, qa + blockPanels);
+            for (int i = qa - q0; i < Math.min(bItems, qb - q0); i++) ensurePacked(i);
+            for (int t = ta; t < tb; t++) ensurePacked(bItems + t - t0);
             for (int t = ta; t < tb; t++) {
                 int row0 = t * MR, mr = Math.min(MR, o.m() - row0), ai = (t - t0) * MR * kc;
                 for (int q = qa; q < qb; q++) {
