@@ -121,50 +121,52 @@ public final class VectorGemm implements Gemm {
     private static void blocked(int threads, boolean transA, boolean transB, int m, int n, int k,
                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc) {
-        int kcMax = ceilDiv(k, ceilDiv(k, KC_MAX));  // even k blocks: 1000 → 2 × 500 rather than 768 + 232
-        int rowTiles = ceilDiv(m, MR), panels = ceilDiv(n, NR);
-        int passTiles = passSize(rowTiles, PACK_CAP / (kcMax * MR)), passPanels = passSize(panels, PACK_CAP / (kcMax * NR));
-        Buffers own = BUFFERS.get();
-        float[] ap = own.ap = Buffers.grow(own.ap, passTiles * MR * kcMax);
+        int kc = ceilDiv(k, ceilDiv(k, KC_MAX));  // even k blocks: 768 → 2 × 384 rather than 512 + 256
         boolean directB = !transB && m <= DIRECT_B_ROWS;  // then only a ragged last panel is packed
-        float[] bp = own.bp = Buffers.grow(own.bp, (directB ? 1 : passPanels) * NR * kcMax);
-        var mats = new Operands(transA, transB, m, n, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, ap, bp, directB);
+        // With B in place, A is small: one pass over all of k, its k blocks looped inside each unit,
+        // so the threads meet once per call rather than once per k block.
+        int kPass = directB ? k : kc;
+        int rowTiles = ceilDiv(m, MR), panels = ceilDiv(n, NR);
+        int passTiles = passSize(rowTiles, PACK_CAP / (kPass * MR)), passPanels = passSize(panels, PACK_CAP / (kPass * NR));
+        Buffers own = BUFFERS.get();
+        float[] ap = own.ap = Buffers.grow(own.ap, passTiles * MR * kPass);
+        float[] bp = own.bp = Buffers.grow(own.bp, (directB ? 1 : passPanels) * NR * kPass);
+        var mats = new Operands(transA, transB, m, n, kc, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, ap, bp, directB);
         for (int q0 = 0; q0 < panels; q0 += passPanels) {
-            for (int pc = 0; pc < k; pc += kcMax) {
+            for (int k0 = 0; k0 < k; k0 += kPass) {
                 for (int t0 = 0; t0 < rowTiles; t0 += passTiles) {
-                    var pass = new Pass(mats, pc, Math.min(kcMax, k - pc), t0, Math.min(rowTiles, t0 + passTiles),
-                            q0, Math.min(panels, q0 + passPanels), t0 == 0, alpha, pc == 0 ? beta : 1f, threads);
-                    pass.run();
+                    new Pass(mats, k0, Math.min(k, k0 + kPass), t0, Math.min(rowTiles, t0 + passTiles),
+                            q0, Math.min(panels, q0 + passPanels), t0 == 0, alpha, beta, threads).run();
                 }
             }
         }
     }
 
     /**
-     * The call's matrices as BLAS describes them, plus its packing buffers; {@code directB}: full
-     * B panels are read in place (non-transposed B, few rows).
+     * The call's matrices as BLAS describes them, its k block kc, and its packing buffers;
+     * {@code directB}: full B panels are read in place (non-transposed B, few rows).
      */
-    private record Operands(boolean transA, boolean transB, int m, int n, float[] a, int aOff, int lda,
+    private record Operands(boolean transA, boolean transB, int m, int n, int kc, float[] a, int aOff, int lda,
                             float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
                             float[] ap, float[] bp, boolean directB) {}
 
     /**
-     * One k block of one row pass × column pass: the C tiles of A tiles [t0, t1) × B panels
-     * [q0, q1). Panels are packed on first use by whichever thread needs them first (B only when
+     * The k range [k0, k1) (one k block, or all of k with directB) of one row pass × column pass:
+     * the C tiles of A tiles [t0, t1) × B panels [q0, q1). Panels are packed on first use by whichever thread needs them first (B only when
      * {@code packB}: in the first row pass), so packing is shared without a separate phase and a
      * barrier after it; a thread that needs a panel another thread is packing waits for it.
      */
     private static final class Pass {
         private static final int TODO = 0, BUSY = 1, DONE = 2;
         private final Operands o;
-        private final int pc, kc, t0, t1, q0, q1, bItems, threads;
+        private final int k0, k1, t0, t1, q0, q1, bItems, threads;
         private final float alpha, beta;
         private final AtomicIntegerArray state;  // per packing item: B panels first, then A tiles
 
-        Pass(Operands o, int pc, int kc, int t0, int t1, int q0, int q1, boolean packB, float alpha, float beta, int threads) {
+        Pass(Operands o, int k0, int k1, int t0, int t1, int q0, int q1, boolean packB, float alpha, float beta, int threads) {
             this.o = o;
-            this.pc = pc;
-            this.kc = kc;
+            this.k0 = k0;
+            this.k1 = k1;
             this.t0 = t0;
             this.t1 = t1;
             this.q0 = q0;
@@ -218,16 +220,16 @@ public final class VectorGemm implements Gemm {
             if (i < bItems) {
                 int q = q0 + i, cols = Math.min(NR, o.n() - q * NR);
                 if (o.directB() && cols == NR) return;  // read in place by the kernel
-                VectorGemmKernel.packB(o.transB(), o.b(), o.bOff(), o.ldb(), q * NR, cols, pc, kc, o.bp(), packedB(q));
+                VectorGemmKernel.packB(o.transB(), o.b(), o.bOff(), o.ldb(), q * NR, cols, k0, k1 - k0, o.bp(), packedB(q));
             } else {
                 int t = t0 + i - bItems;
-                VectorGemmKernel.packA(o.transA(), o.a(), o.aOff(), o.lda(), t * MR, Math.min(MR, o.m() - t * MR), pc, kc,
-                        o.ap(), (t - t0) * MR * kc);
+                VectorGemmKernel.packA(o.transA(), o.a(), o.aOff(), o.lda(), t * MR, Math.min(MR, o.m() - t * MR), k0, k1 - k0,
+                        o.ap(), (t - t0) * MR * (k1 - k0));
             }
         }
 
         /** Where B panel q is packed (with directB only the ragged last panel is, at the start). */
-        private int packedB(int q) { return o.directB() ? 0 : (q - q0) * NR * kc; }
+        private int packedB(int q) { return o.directB() ? 0 : (q - q0) * NR * (k1 - k0); }
 
         /**
          * Unit u: the C tiles of row group u % groups × column block u / groups (units of one column
@@ -239,18 +241,23 @@ public final class VectorGemm implements Gemm {
             int qa = q0 + u / groups * blockPanels, qb = Math.min(q1, qa + blockPanels);
             for (int i = qa - q0; i < Math.min(bItems, qb - q0); i++) ensurePacked(i);
             for (int t = ta; t < tb; t++) ensurePacked(bItems + t - t0);
-            for (int t = ta; t < tb; t++) {
-                int row0 = t * MR, mr = Math.min(MR, o.m() - row0), ai = (t - t0) * MR * kc;
-                for (int q = qa; q < qb; q++) {
-                    int col0 = q * NR, nr = Math.min(NR, o.n() - col0), ci = o.cOff() + row0 * o.ldc() + col0;
-                    boolean inPlace = o.directB() && nr == NR;
-                    float[] bs = inPlace ? o.b() : o.bp();
-                    int bi = inPlace ? o.bOff() + pc * o.ldb() + col0 : packedB(q), bStride = inPlace ? o.ldb() : NR;
-                    if (mr == MR && nr == NR && beta == 0f) {
-                        VectorGemmKernel.kernel(kc, o.ap(), ai, bs, bi, bStride, o.c(), ci, o.ldc(), alpha);
-                    } else {
-                        VectorGemmKernel.kernel(kc, o.ap(), ai, bs, bi, bStride, tile, 0, NR, alpha);
-                        addTile(tile, mr, nr, o.c(), ci, o.ldc(), beta);
+            for (int pc = k0; pc < k1; pc += o.kc()) {  // a panel's k block is a contiguous slice of it
+                int kc = Math.min(o.kc(), k1 - pc);
+                float betaK = pc == 0 ? beta : 1f;  // later k blocks add onto the first
+                for (int t = ta; t < tb; t++) {
+                    int row0 = t * MR, mr = Math.min(MR, o.m() - row0), ai = (t - t0) * MR * (k1 - k0) + (pc - k0) * MR;
+                    for (int q = qa; q < qb; q++) {
+                        int col0 = q * NR, nr = Math.min(NR, o.n() - col0), ci = o.cOff() + row0 * o.ldc() + col0;
+                        boolean inPlace = o.directB() && nr == NR;
+                        float[] bs = inPlace ? o.b() : o.bp();
+                        int bi = inPlace ? o.bOff() + pc * o.ldb() + col0 : packedB(q) + (pc - k0) * NR;
+                        int bStride = inPlace ? o.ldb() : NR;
+                        if (mr == MR && nr == NR && betaK == 0f) {
+                            VectorGemmKernel.kernel(kc, o.ap(), ai, bs, bi, bStride, o.c(), ci, o.ldc(), alpha);
+                        } else {
+                            VectorGemmKernel.kernel(kc, o.ap(), ai, bs, bi, bStride, tile, 0, NR, alpha);
+                            addTile(tile, mr, nr, o.c(), ci, o.ldc(), betaK);
+                        }
                     }
                 }
             }
