@@ -201,18 +201,22 @@ public final class VectorGemm implements Gemm {
             return ceilDiv(t1 - t0, groupTiles) * ceilDiv(q1 - q0, blockPanels);
         }
 
-        /** Packs item i unless done; waits if another thread is packing it. */
-        private void ensurePacked(int i) {
-            if (state.get(i) == DONE) return;
-            if (state.compareAndSet(i, TODO, BUSY)) {
+        /**
+         * Makes packing items [from, to) ready: packs those no thread has started, then waits for
+         * any another thread is still packing (claiming first, so two threads split a block's panels).
+         */
+        private void ensurePacked(int from, int to) {
+            for (int i = from; i < to; i++) {
+                if (state.get(i) != TODO || !state.compareAndSet(i, TODO, BUSY)) continue;
                 try {
                     pack(i);
                 } finally {
                     state.set(i, DONE);  // publishes the packed values (volatile write); never leaves a waiter stuck
                 }
-                return;
             }
-            while (state.get(i) != DONE) Thread.onSpinWait();
+            for (int i = from; i < to; i++) {
+                while (state.get(i) != DONE) Thread.onSpinWait();
+            }
         }
 
         /** Packing item i: B panel q0 + i for i below bItems, else A tile t0 + i − bItems. */
@@ -239,8 +243,8 @@ public final class VectorGemm implements Gemm {
             int groups = ceilDiv(t1 - t0, groupTiles);
             int ta = t0 + u % groups * groupTiles, tb = Math.min(t1, ta + groupTiles);
             int qa = q0 + u / groups * blockPanels, qb = Math.min(q1, qa + blockPanels);
-            for (int i = qa - q0; i < Math.min(bItems, qb - q0); i++) ensurePacked(i);
-            for (int t = ta; t < tb; t++) ensurePacked(bItems + t - t0);
+            ensurePacked(qa - q0, Math.min(bItems, qb - q0));
+            ensurePacked(bItems + ta - t0, bItems + tb - t0);
             for (int pc = k0; pc < k1; pc += o.kc()) {  // a panel's k block is a contiguous slice of it
                 int kc = Math.min(o.kc(), k1 - pc);
                 float betaK = pc == 0 ? beta : 1f;  // later k blocks add onto the first
