@@ -34,9 +34,10 @@ import static dev.loupe.tensor.VectorGemmKernel.NR;
  * </pre>
  * beta' is beta for the first k block and 1 after it, so k blocks add up in C. Edge tiles (m or n
  * not a multiple of the tile) are computed in full on zero-padded panels and only their valid part
- * written. beta == 0 never reads C (NaNs there do not propagate). With at most DIRECT_B_ROWS rows
- * (e.g. 64 tokens × a weight matrix) a non-transposed B is not packed: the kernel reads its full
- * NR-wide panels in place with row stride ldb (packing would cost about as much as the multiply).
+ * written. beta == 0 never reads C (NaNs there do not propagate). With at most FEW_ROWS rows (e.g.
+ * 64 tokens × a weight matrix) a non-transposed B is not packed: the kernel reads its full NR-wide
+ * panels in place with row stride ldb (packing would cost about as much as the multiply); and the
+ * k blocks are looped inside each unit, so a call is one pass.
  *
  * <p>Threads: the units of a pass are dealt from a shared counter, and each panel is packed by
  * whichever thread needs it first (the other waits for it if it is being packed), so nothing is
@@ -56,7 +57,7 @@ public final class VectorGemm implements Gemm {
     private static final int GROUP_TILES = 8;       // A panels per row group (one unit = group × block)
     private static final int PACK_CAP = 1 << 21;    // floats of packed A, and of packed B, per pass (8 MB each)
     private static final int UNITS_PER_THREAD = 4;  // smaller units than that when a shape has few of them
-    private static final int DIRECT_B_ROWS = 8 * MR;  // up to this many rows, a non-transposed B is read in place
+    private static final int FEW_ROWS = 8 * MR;     // up to this many rows: B read in place if not transposed, one pass
     private static final int THIN = 4;              // m or n below this takes the matrix-vector path
     private static final long PARALLEL_MIN = 1L << 20;  // multiply-adds below which one thread is faster
     private static final int AXPY_BLOCK = 1024;     // output columns accumulated in L1 by the axpy sweep
@@ -122,10 +123,10 @@ public final class VectorGemm implements Gemm {
                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc) {
         int kc = ceilDiv(k, ceilDiv(k, KC_MAX));  // even k blocks: 768 → 2 × 384 rather than 512 + 256
-        boolean directB = !transB && m <= DIRECT_B_ROWS;  // then only a ragged last panel is packed
-        // With B in place, A is small: one pass over all of k, its k blocks looped inside each unit,
-        // so the threads meet once per call rather than once per k block.
-        int kPass = directB ? k : kc;
+        boolean fewRows = m <= FEW_ROWS, directB = fewRows && !transB;  // directB: only a ragged last panel is packed
+        // With few rows, A is small and C is too: one pass over all of k, its k blocks looped inside
+        // each unit, so the threads meet once per call rather than once per k block.
+        int kPass = fewRows ? k : kc;
         int rowTiles = ceilDiv(m, MR), panels = ceilDiv(n, NR);
         int passTiles = passSize(rowTiles, PACK_CAP / (kPass * MR)), passPanels = passSize(panels, PACK_CAP / (kPass * NR));
         Buffers own = BUFFERS.get();
