@@ -152,13 +152,15 @@ public final class VectorGemm implements Gemm {
                             float[] ap, float[] bp, boolean directB) {}
 
     /**
-     * The k range [k0, k1) (one k block, or all of k with directB) of one row pass × column pass:
-     * the C tiles of A tiles [t0, t1) × B panels [q0, q1). Panels are packed on first use by whichever thread needs them first (B only when
-     * {@code packB}: in the first row pass), so packing is shared without a separate phase and a
-     * barrier after it; a thread that needs a panel another thread is packing waits for it.
+     * The k range [k0, k1) (one k block, or all of k with few rows) of one row pass × column pass:
+     * the C tiles of A tiles [t0, t1) × B panels [q0, q1). Panels are packed on first use by
+     * whichever thread needs them first (B only when {@code packB}: in the first row pass), so
+     * packing is shared without a separate phase and a barrier after it; a thread that needs a
+     * panel another thread is packing waits for it.
      */
     private static final class Pass {
         private static final int TODO = 0, BUSY = 1, DONE = 2;
+        private static final int SPINS_BEFORE_YIELD = 1 << 12;
         private final Operands o;
         private final int k0, k1, t0, t1, q0, q1, bItems, threads;
         private final float alpha, beta;
@@ -204,7 +206,8 @@ public final class VectorGemm implements Gemm {
 
         /**
          * Makes packing items [from, to) ready: packs those no thread has started, then waits for
-         * any another thread is still packing (claiming first, so two threads split a block's panels).
+         * those another thread is still packing (claiming first, so two threads split a block's
+         * panels). The wait yields after a while: on a loaded machine the packer may be descheduled.
          */
         private void ensurePacked(int from, int to) {
             for (int i = from; i < to; i++) {
@@ -216,7 +219,10 @@ public final class VectorGemm implements Gemm {
                 }
             }
             for (int i = from; i < to; i++) {
-                while (state.get(i) != DONE) Thread.onSpinWait();
+                for (int spins = 0; state.get(i) != DONE; spins++) {
+                    if (spins < SPINS_BEFORE_YIELD) Thread.onSpinWait();
+                    else Thread.yield();
+                }
             }
         }
 
