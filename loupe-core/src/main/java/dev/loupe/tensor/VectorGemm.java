@@ -52,7 +52,7 @@ import static dev.loupe.tensor.VectorGemmKernel.NR;
 public final class VectorGemm implements Gemm {
     private static final VectorSpecies<Float> S = VectorGemmKernel.S;
     private static final int VL = VectorGemmKernel.VL;
-    private static final int KC_MAX = 512;          // a kc × MR A panel (≤ 24 KB) stays in L1 next to the streaming B (768: 5% slower)
+    private static final int KC_MAX = 512;          // a kc × MR A panel (≤ 24 KB) stays in L1 next to the streaming B (768: 2–5% slower)
     private static final int BLOCK_PANELS = 8;      // B panels per column block: kc × 8·NR floats (≤ 512 KB) stay in L2
     private static final int GROUP_TILES = 8;       // A panels per row group (one unit = group × block)
     private static final int PACK_CAP = 1 << 21;    // floats of packed A, and of packed B, per pass (8 MB each)
