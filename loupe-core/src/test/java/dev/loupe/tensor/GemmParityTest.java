@@ -78,13 +78,33 @@ class GemmParityTest {
         check(g, new SplittableRandom(7), 100, 700, 3100, false, true, 1f, 0.5f, 1, 3);
     }
 
+    /**
+     * Shapes that cross java-vector's blocking boundaries: k above its k block (so later blocks
+     * accumulate onto the first with beta = 1), and packed A or B larger than one packing pass.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void crossesKBlocksAndPackingPasses(String backend) {
+        Gemm g = Kernels.backend(backend);
+        for (int threads : new int[]{1, 2}) {
+            Kernels.setThreads(threads);
+            for (int t = 0; t < 4; t++) {
+                boolean tA = (t & 1) != 0, tB = (t & 2) != 0;
+                check(g, new SplittableRandom(11 + t), 37, 1100, 70, tA, tB, 0.5f, -1.5f, 2, 3);
+                check(g, new SplittableRandom(21 + t), 100, 700, 45, tA, tB, 1f, 0f, 0, 1);
+            }
+            check(g, new SplittableRandom(31), 4200, 512, 20, false, true, 1f, 0.25f, 1, 2);   // A: two row passes
+            check(g, new SplittableRandom(32), 20, 512, 4200, true, false, -1f, 0f, 0, 0);     // B: two column passes
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void betaZeroOverwritesNaN(String backend) {
         Gemm g = Kernels.backend(backend);
         for (int threads : new int[]{1, 2}) {
             Kernels.setThreads(threads);
-            for (int[] s : new int[][]{{1, 9, 40}, {40, 9, 1}, {37, 20, 70}}) {
+            for (int[] s : new int[][]{{1, 9, 40}, {40, 9, 1}, {37, 20, 70}, {50, 1100, 70}, {130, 600, 100}}) {
                 int m = s[0], k = s[1], n = s[2];
                 float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
                 java.util.Arrays.fill(a, 1f);
