@@ -2,13 +2,19 @@ package dev.loupe.model;
 
 import dev.loupe.tensor.Gemm;
 import dev.loupe.tensor.Kernels;
+import dev.loupe.tensor.Tensor;
+import dev.loupe.tensor.TimedGemm;
 import dev.loupe.util.ConfigException;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * Prefill throughput of the forward pass: tokens/s and achieved GFLOP/s for (model, batch, seq)
- * with no hooks, after warm-up, as the median of timed runs, each followed by a timing of the
+ * with no hooks, full logits of every position written into one reused tensor, after warm-up, as the median of timed runs, each followed by a timing of the
  * ceiling GEMM of about the same length (see {@link #ceilingGemm}). Taking them in turns exposes
  * both to the same load on a shared machine; the reported fraction is the median of the per-run
  * ratios. A library method for the {@code bench forward} CLI; not a unit test (timings are never
@@ -54,16 +60,20 @@ public final class ForwardBenchmark {
         for (int[] row : tokens) for (int i = 0; i < seq; i++) row[i] = r.nextInt(c.vocab());
         Runnable ceiling = ceilingGemm(c, batch, seq);
         double ceilingFlops = 2.0 * batch * seq * c.dModel() * c.dMlp(), forwardFlops = flops(c, batch, seq);
+        // Logits go into one reused tensor, as an engine serving repeated batches would keep them
+        // (Transformer.forwardInto); a fresh 4·batch·seq·vocab-byte array per call costs page faults.
+        Tensor logits = Tensor.zeros(batch, seq, c.vocab());
+        Runnable forward = () -> model.forwardInto(tokens, logits);
         long ceilingNs = 0, forwardNs = 0;
         for (int i = 0; i < Math.max(1, warmup); i++) {
-            forwardNs = time(() -> model.forward(tokens), 1);
+            forwardNs = time(forward, 1);
             ceilingNs = time(ceiling, 1);
         }
         // Enough ceiling calls to last about as long as one forward, so both see the same load.
         int reps = (int) Math.max(1, Math.round((double) forwardNs / Math.max(1, ceilingNs)));
         double[] ms = new double[runs], ceil = new double[runs], frac = new double[runs];
         for (int i = 0; i < runs; i++) {
-            ms[i] = time(() -> model.forward(tokens), 1) / 1e6;
+            ms[i] = time(forward, 1) / 1e6;
             ceil[i] = ceilingFlops * reps / time(ceiling, reps);    // FLOP per ns = GFLOP/s
             frac[i] = forwardFlops / (ms[i] * 1e6) / ceil[i];
         }
@@ -71,6 +81,50 @@ public final class ForwardBenchmark {
         double toks = (double) batch * seq;
         return new Result(c.name(), batch, seq, runs, med, toks / (med / 1e3), forwardFlops / (med / 1e3) / 1e9,
                 median(ceil), median(frac), Kernels.gemm().name(), Kernels.threads());
+    }
+
+    /**
+     * Where a forward pass's time goes: milliseconds per forward (median run) by part, from the GEMM
+     * calls ({@link TimedGemm}, keyed by shape): {@code projections} (W_Q, W_K, W_V, W_O), {@code mlp}
+     * (W_in, W_gate, W_out), {@code unembed}, {@code attention} (the per-head score and mix GEMMs, run
+     * concurrently on the pool: their summed thread time divided by the thread count), and
+     * {@code other} = the rest of the wall time (norms, softmax, activations, residual adds, embedding,
+     * hand-offs), plus {@code total}. Runs without hooks, logits into a reused tensor, like {@link #run}.
+     */
+    public static Map<String, Double> profile(Transformer model, int batch, int seq, int runs) {
+        TransformerConfig c = model.config();
+        int[][] tokens = new int[batch][seq];
+        SplittableRandom r = new SplittableRandom(7);
+        for (int[] row : tokens) for (int i = 0; i < seq; i++) row[i] = r.nextInt(c.vocab());
+        Tensor logits = Tensor.zeros(batch, seq, c.vocab());
+        model.forwardInto(tokens, logits);                                     // warm-up
+        List<Map<String, Double>> all = new ArrayList<>();
+        try (TimedGemm timed = TimedGemm.install()) {
+            for (int i = 0; i < runs; i++) {
+                timed.reset();
+                double total = time(() -> model.forwardInto(tokens, logits), 1) / 1e6;
+                Map<String, Double> parts = new LinkedHashMap<>();
+                for (String k : List.of("projections", "mlp", "unembed", "attention")) parts.put(k, 0.0);
+                timed.byShape().forEach((shape, t) -> parts.merge(part(c, batch * seq, shape), t.nanos() / 1e6, Double::sum));
+                parts.put("attention", parts.get("attention") / Kernels.threads());
+                double gemm = parts.values().stream().mapToDouble(Double::doubleValue).sum();
+                parts.put("other", total - gemm);
+                parts.put("total", total);
+                all.add(parts);
+            }
+        }
+        all.sort(java.util.Comparator.comparingDouble(m -> m.get("total")));
+        return all.get(all.size() / 2);
+    }
+
+    /** The part of the forward a GEMM call shape ("A·Bᵀ m×n×k") belongs to. */
+    private static String part(TransformerConfig c, int rows, String shape) {
+        String[] mnk = shape.substring(shape.indexOf(' ') + 1).split("×");
+        int m = Integer.parseInt(mnk[0]), n = Integer.parseInt(mnk[1]), k = Integer.parseInt(mnk[2]);
+        if (m != rows) return "attention";
+        if (n == c.vocab()) return "unembed";
+        if (n == c.dMlp() || k == c.dMlp()) return "mlp";
+        return "projections";
     }
 
     private static long time(Runnable call, int reps) {

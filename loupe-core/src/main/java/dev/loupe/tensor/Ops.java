@@ -52,6 +52,11 @@ public final class Ops {
         forElements(n, (from, to) -> { for (int i = from; i < to; i++) out[i] = a[i] + b[i]; });
     }
 
+    /** {@code x[xOff + i] += y[yOff + i]} for i in [0, n), on the calling thread (a row loop's body). */
+    public static void addTo(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) x[xOff + i] += y[yOff + i];
+    }
+
     /** {@code x[i] *= s}. */
     public static void scale(float[] x, int n, float s) {
         forElements(n, (from, to) -> { for (int i = from; i < to; i++) x[i] *= s; });
@@ -64,6 +69,13 @@ public final class Ops {
                 int o = r * cols;
                 for (int j = 0; j < cols; j++) x[o + j] += bias[j];
             }
+        });
+    }
+
+    /** Copies {@code row} into each of {@code rows} rows of x [rows, cols] (a bias, before a GEMM adds onto it). */
+    public static void fillRows(float[] x, int rows, int cols, float[] row) {
+        forRowChunks(rows, cols, (from, to) -> {
+            for (int r = from; r < to; r++) System.arraycopy(row, 0, x, r * cols, cols);
         });
     }
 
