@@ -39,8 +39,7 @@ final class Mlp {
         activate(post.data(), post.numel());
         if (gated()) {
             Tensor lin = st.fire(hookPreLinear, layer, Linear.apply(x, wIn, bIn, st.buf(Workspace.Slot.MLP_LIN, pre.numel())), st.seq(), F);
-            float[] p = post.data(), l = lin.data();
-            for (int i = 0; i < p.length; i++) p[i] *= l[i];
+            Ops.mul(post.data(), lin.data(), post.data(), post.numel());
         }
         post = st.fire(hookPost, layer, post, st.seq(), F);
         return Linear.apply(post, wOut, bOut, st.buf(Workspace.Slot.MLP_OUT, x.numel()));

@@ -20,8 +20,11 @@ import java.util.Objects;
  * otherwise read or write past the arrays. Not a general BLAS binding: only sgemm and the thread
  * count.
  *
- * <p>OpenBLAS keeps its own thread pool; before each call its size is set to {@link Kernels#threads()}
- * if that changed since the last call.
+ * <p>OpenBLAS keeps its own thread pool; before each call its size is set to {@link Kernels#threads()},
+ * or to 1 for a call made from inside a {@link Parallel} region (each pool thread then runs its own
+ * single-threaded OpenBLAS GEMM, which for small per-head shapes is 1.3–4× the Java kernel), if that
+ * changed since the last call. The count is process-wide, so concurrent callers outside and inside
+ * regions only cost speed, never correctness.
  */
 public final class OpenBlasGemm implements Gemm {
     static final String LIBRARY = "libopenblas.so.0";
@@ -87,14 +90,10 @@ public final class OpenBlasGemm implements Gemm {
             ScalarGemm.scale(beta, c, cOff, ldc, m, n);
             return;
         }
-        if (Parallel.insideParallel()) {
-            // Already one of several pool threads (e.g. per-head attention GEMMs): OpenBLAS would start
-            // its own threads under each caller and serialise them on its internal lock, so run the
-            // single-threaded Java kernel here instead.
-            sequential().sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
-        }
-        syncThreads();
+        // From inside a parallel region (e.g. per-head attention GEMMs, one pool thread each) OpenBLAS
+        // must run single-threaded on the calling thread: with more threads it would start its own
+        // workers under each caller and serialise them on its internal lock.
+        syncThreads(Parallel.insideParallel() ? 1 : Kernels.threads());
         try {
             Native.SGEMM.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
                     alpha, segment(a, aOff), lda, segment(b, bOff), ldb, beta, segment(c, cOff), ldc);
@@ -109,19 +108,8 @@ public final class OpenBlasGemm implements Gemm {
         return MemorySegment.ofArray(x).asSlice((long) Math.min(off, x.length) * Float.BYTES);
     }
 
-    private Gemm sequentialGemm;
-
-    private Gemm sequential() {
-        Gemm g = sequentialGemm;
-        if (g == null) {
-            g = Kernels.available().contains(Kernels.JAVA_VECTOR) ? Kernels.backend(Kernels.JAVA_VECTOR) : new ScalarGemm();
-            sequentialGemm = g;
-        }
-        return g;
-    }
-
-    private void syncThreads() {
-        int t = Kernels.threads();
+    /** Sets OpenBLAS's (process-wide) thread count to t unless it already is. */
+    private void syncThreads(int t) {
         if (t == threadsSet) return;
         synchronized (this) {
             if (t == threadsSet) return;
