@@ -172,7 +172,8 @@ public final class Transformer {
         if (!Arrays.equals(logits.shape(), new int[]{B, S, cfg.vocab()}))
             throw new ConfigException("logits tensor has shape " + Arrays.toString(logits.shape()) + " but this batch needs ["
                     + B + ", " + S + ", " + cfg.vocab() + "]");
-        return run(tokens, null, cfg.nLayers() - 1, true, logits.data());
+        run(tokens, null, cfg.nLayers() - 1, true, logits.data());
+        return logits;
     }
 
     /**
