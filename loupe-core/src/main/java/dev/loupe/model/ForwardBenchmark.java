@@ -155,12 +155,19 @@ public final class ForwardBenchmark {
         return RandomInit.model(cfg, 1);
     }
 
-    /** Matmul FLOPs of one forward pass (2 per multiply-add; causal attention counted in full as computed). */
+    /**
+     * Matmul FLOPs of one forward pass, 2 per multiply-add: the projections, MLP and unembedding in
+     * full, and for causal attention only the visible (query, key) pairs, {@code seq·(seq+1)/2} per
+     * head, each costing a d_head dot product for the score and a d_head update for the mix. That
+     * is the work attention needs whatever the implementation: the hook-free pass skips most of the
+     * masked triangle, a pass with score hooks computes it all (the extra is not counted).
+     */
     public static double flops(TransformerConfig c, int batch, int seq) {
         double rows = (double) batch * seq, D = c.dModel();
+        double visiblePairs = (double) batch * c.nHeads() * seq * (seq + 1) / 2;
         double perLayer = 2 * rows * D * (c.qDim() + 2 * c.kvDim()) + 2 * rows * c.qDim() * D
                 + 2 * rows * D * c.dMlp() * (c.gatedMlp() ? 3 : 2)
-                + 2 * 2 * (double) batch * c.nHeads() * seq * seq * c.dHead();
+                + 2 * 2 * visiblePairs * c.dHead();
         return c.nLayers() * perLayer + 2 * rows * D * c.vocab();
     }
 }

@@ -159,7 +159,7 @@ public final class Transformer {
     }
 
     /** Logits [batch, seq, vocab] (a new tensor). */
-    public Tensor forward(int[][] tokens) { return run(tokens, null, cfg.nLayers() - 1, true, null); }
+    public Tensor forward(int[][] tokens) { return run(tokens, null, cfg.nLayers() - 1, Output.LOGITS, null); }
 
     /**
      * {@link #forward(int[][])} writing the logits into {@code logits} [batch, seq, vocab] and returning
@@ -172,7 +172,7 @@ public final class Transformer {
         if (!Arrays.equals(logits.shape(), new int[]{B, S, cfg.vocab()}))
             throw new ConfigException("logits tensor has shape " + Arrays.toString(logits.shape()) + " but this batch needs ["
                     + B + ", " + S + ", " + cfg.vocab() + "]");
-        run(tokens, null, cfg.nLayers() - 1, true, logits.data());
+        run(tokens, null, cfg.nLayers() - 1, Output.LOGITS, logits.data());
         return logits;
     }
 
@@ -182,13 +182,25 @@ public final class Transformer {
      */
     public Tensor residualAfter(int[][] tokens, int layer) {
         if (layer < -1 || layer >= cfg.nLayers()) throw new ConfigException("layer " + layer + " is outside [-1, " + (cfg.nLayers() - 1) + "]");
-        return run(tokens, null, layer, false, null);
+        return run(tokens, null, layer, Output.RESIDUAL, null);
     }
 
     /** Incremental forward: processes the new tokens after the cache's positions, appends their keys/values; logits [batch, new, vocab]. */
     public Tensor forward(int[][] tokens, KvCache cache) {
         if (cache == null) throw new IllegalArgumentException("cache is null; use forward(tokens) for a full pass");
-        return run(tokens, cache, cfg.nLayers() - 1, true, null);
+        return run(tokens, cache, cfg.nLayers() - 1, Output.LOGITS, null);
+    }
+
+    /**
+     * Prefill as inference engines do it: processes the new tokens after the cache's positions,
+     * appends their keys/values, and returns only the logits of each sequence's last new position
+     * [batch, vocab]: the final norm and unembedding run on those rows alone (unless a hook on
+     * {@code ln_final} needs every position). The next-token distribution, at a fraction of the
+     * unembedding's cost for long prompts.
+     */
+    public Tensor prefill(int[][] tokens, KvCache cache) {
+        if (cache == null) throw new IllegalArgumentException("cache is null; use newCache(batch)");
+        return run(tokens, cache, cfg.nLayers() - 1, Output.LAST_LOGITS, null);
     }
 
     /** A KV cache for {@code batch} sequences up to the model's full context. */
@@ -212,7 +224,7 @@ public final class Transformer {
                 handles.add(hooks.add(n, (act, ctx) -> { acts.put(ctx.name(), act.copy()); return act; }));
             }
             boolean full = stop >= cfg.nLayers();
-            Tensor out = run(tokens, null, Math.min(stop, cfg.nLayers() - 1), full, null);
+            Tensor out = run(tokens, null, Math.min(stop, cfg.nLayers() - 1), full ? Output.LOGITS : Output.RESIDUAL, null);
             return new ActivationCache(acts, full ? out : null);
         } finally {
             handles.forEach(HookHandle::close);
@@ -236,12 +248,14 @@ public final class Transformer {
         return name.startsWith("ln_final") ? cfg.nLayers() : -1;
     }
 
+    /** What {@link #run} returns: the residual stream after the last block run, all logits, or the last position's. */
+    private enum Output { RESIDUAL, LOGITS, LAST_LOGITS }
+
     /**
-     * Embeds, runs blocks 0..stopAfter, then the final norm and unembedding only when {@code logits},
-     * into {@code out} when given (else a new array). Returns the logits or the residual stream, never
-     * a workspace array.
+     * Embeds, runs blocks 0..stopAfter, then (unless {@code RESIDUAL}) the final norm and unembedding,
+     * into {@code out} when given (else a new array). Never returns a workspace array.
      */
-    private Tensor run(int[][] tokens, KvCache cache, int stopAfter, boolean logits, float[] out) {
+    private Tensor run(int[][] tokens, KvCache cache, int stopAfter, Output output, float[] out) {
         int B = tokens.length;
         if (B == 0) throw new ConfigException("no sequences to run (batch of 0)");
         for (int b = 0; b < B; b++) if (tokens[b] == null) throw new ConfigException("sequence " + b + " is null");
@@ -265,8 +279,9 @@ public final class Transformer {
         try {
             Step st = Step.of(B, S, start, hooks, ws);
             int D = cfg.dModel();
-            // The residual stream is returned when !logits, so it only lives in the workspace otherwise.
-            Tensor resid = embed.forward(ids, st, logits ? st.buf(Workspace.Slot.RESID, B * S * D) : new float[B * S * D]); // [B·S, D]
+            // The residual stream is returned for RESIDUAL, so it only lives in the workspace otherwise.
+            float[] residArray = output == Output.RESIDUAL ? new float[B * S * D] : st.buf(Workspace.Slot.RESID, B * S * D);
+            Tensor resid = embed.forward(ids, st, residArray);                  // [B·S, D]
             if (posEmbed != null && st.reusing()) {
                 posEmbed.addTo(resid.data(), st);
             } else if (posEmbed != null) {
@@ -277,12 +292,25 @@ public final class Transformer {
             }
             for (int l = 0; l <= stopAfter; l++) resid = blocks[l].forward(resid, st, cache);
             if (cache != null) cache.advance(S);
-            if (!logits) return resid.reshape(B, S, D);
-            Tensor x = lnFinal.forward(resid, st);
-            return unembed.forward(x, out != null ? out : new float[B * S * cfg.vocab()]).reshape(B, S, cfg.vocab());
+            if (output == Output.RESIDUAL) return resid.reshape(B, S, D);
+            int V = cfg.vocab();
+            if (output == Output.LAST_LOGITS) {
+                boolean allPositions = hooks.has(lnFinal.hookScale) || hooks.has(lnFinal.hookNormalized);
+                Tensor last = lastRows(allPositions ? unembed.forward(lnFinal.forward(resid, st), new float[B * S * V]) : resid, B, S);
+                return allPositions ? last : unembed.forward(lnFinal.forward(last, Step.of(B, 1, start + S - 1, hooks, null)), new float[B * V]);
+            }
+            return unembed.forward(lnFinal.forward(resid, st), out != null ? out : new float[B * S * V]).reshape(B, S, V);
         } finally {
             if (ws != null) workspace.set(ws);
         }
+    }
+
+    /** Row S−1 of each of the B sequences of x [B·S, n] → [B, n]. */
+    private static Tensor lastRows(Tensor x, int B, int S) {
+        int n = x.numel() / (B * S);
+        float[] out = new float[B * n];
+        for (int b = 0; b < B; b++) System.arraycopy(x.data(), (b * S + S - 1) * n, out, b * n, n);
+        return new Tensor(out, B, n);
     }
 
     /**
