@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExamples:%n",
         footer = {"  loupe bench forward --model models/loupe-1l --batch 8 --seq 128",
                 "  loupe bench forward --random 12x768 --batch 4 --seq 256 --json",
-                "  loupe bench forward --random 4x768 --batch 4 --seq 256 --profile"})
+                "  loupe bench forward --random 4x768 --batch 4 --seq 256 --profile",
+                "  loupe bench forward --random 4x768 --batch 4 --seq 256 --prefill"})
 final class BenchForwardCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -32,7 +33,8 @@ final class BenchForwardCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "7", description = "Timed runs; the median is reported (default ${DEFAULT-VALUE}).") int runs;
     @Option(names = "--threads", description = "Worker threads (default: all cores).") Integer threads;
     @Option(names = "--json", description = "Print one JSON object instead of text.") boolean json;
-    @Option(names = "--profile", description = "Also print ms per forward by part (GEMMs by role, the rest as other).") boolean profile;
+    @Option(names = "--prefill", description = "Time prefill instead (KV cache + the last position's logits only), FLOPs counted as done.") boolean prefill;
+    @Option(names = "--profile", description = "Also print ms per full forward by part (GEMMs by role, the rest as other).") boolean profile;
 
     private static Transformer random(String spec) {
         String[] p = spec.split("x");
@@ -52,16 +54,16 @@ final class BenchForwardCommand implements Callable<Integer> {
         java.util.Map<String, Double> parts = null;
         try {
             if (threads != null) Kernels.setThreads(threads);
-            r = ForwardBenchmark.run(m, batch, seq, 3, runs, 7);
+            r = ForwardBenchmark.run(m, batch, seq, 3, runs, 7, prefill);
             if (profile) parts = ForwardBenchmark.profile(m, batch, seq, runs);
         } finally {
             Kernels.setThreads(savedThreads);
         }
         var out = spec.commandLine().getOut();
         if (json) {
-            out.println(String.format(Locale.ROOT, "{\"model\":\"%s\",\"batch\":%d,\"seq\":%d,\"backend\":\"%s\",\"threads\":%d,"
+            out.println(String.format(Locale.ROOT, "{\"model\":\"%s\",\"mode\":\"%s\",\"batch\":%d,\"seq\":%d,\"backend\":\"%s\",\"threads\":%d,"
                             + "\"ms_per_forward\":%.3f,\"tokens_per_s\":%.1f,\"gflops\":%.2f,\"ceiling_gflops\":%.2f,\"fraction_of_ceiling\":%.4f}",
-                    m.config().name(), batch, seq, r.backend(), r.threads(), r.medianMs(), r.tokensPerSecond(), r.gflops(), r.ceilingGflops(), r.fractionOfCeiling()));
+                    m.config().name(), prefill ? "prefill" : "forward", batch, seq, r.backend(), r.threads(), r.medianMs(), r.tokensPerSecond(), r.gflops(), r.ceilingGflops(), r.fractionOfCeiling()));
         } else {
             out.println(r);
             out.println(String.format(Locale.ROOT, "ceiling: %.1f GFLOP/s (GEMM [%d×%d]·[%d×%d], timed after each forward) → forward at %.0f%% of ceiling (median of per-run ratios)",

@@ -28,11 +28,12 @@ public final class ForwardBenchmark {
      * the ceiling's GFLOP/s and the fraction of the ceiling reached (median of per-run ratios).
      */
     public record Result(String model, int batch, int seq, int runs, double medianMs, double tokensPerSecond,
-                         double gflops, double ceilingGflops, double fractionOfCeiling, String backend, int threads) {
+                         double gflops, double ceilingGflops, double fractionOfCeiling, String backend, int threads, boolean prefill) {
         @Override public String toString() {
             return String.format(java.util.Locale.ROOT,
-                    "%s batch %d seq %d: %.1f ms/forward, %.0f tokens/s, %.1f GFLOP/s (%s, %d threads, median of %d)",
-                    model, batch, seq, medianMs, tokensPerSecond, gflops, backend, threads, runs);
+                    "%s batch %d seq %d%s: %.1f ms/forward, %.0f tokens/s, %.1f GFLOP/s (%s, %d threads, median of %d)",
+                    model, batch, seq, prefill ? " PREFILL (KV cache + last position's logits only)" : "",
+                    medianMs, tokensPerSecond, gflops, backend, threads, runs);
         }
     }
 
@@ -51,7 +52,17 @@ public final class ForwardBenchmark {
         return () -> g.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, out, 0, n);
     }
 
+    /** The full forward: logits of every position ({@link Transformer#forwardInto}). */
     public static Result run(Transformer model, int batch, int seq, int warmup, int runs, long seed) {
+        return run(model, batch, seq, warmup, runs, seed, false);
+    }
+
+    /**
+     * With {@code prefill}, times {@link Transformer#prefill} into an emptied KV cache instead: the
+     * unembedding runs on the last position of each sequence only, and {@link #prefillFlops} counts
+     * just that. A different workload from the full forward; report it under its own name.
+     */
+    public static Result run(Transformer model, int batch, int seq, int warmup, int runs, long seed, boolean prefill) {
         TransformerConfig c = model.config();
         if (batch < 1 || seq < 1 || seq > c.nCtx()) throw new ConfigException("batch must be >= 1 and seq in [1, " + c.nCtx() + "], got " + batch + " × " + seq);
         if (runs < 1 || warmup < 0) throw new ConfigException("runs must be >= 1 and warmup >= 0");
@@ -59,11 +70,13 @@ public final class ForwardBenchmark {
         int[][] tokens = new int[batch][seq];
         for (int[] row : tokens) for (int i = 0; i < seq; i++) row[i] = r.nextInt(c.vocab());
         Runnable ceiling = ceilingGemm(c, batch, seq);
-        double ceilingFlops = 2.0 * batch * seq * c.dModel() * c.dMlp(), forwardFlops = flops(c, batch, seq);
+        double ceilingFlops = 2.0 * batch * seq * c.dModel() * c.dMlp();
+        double forwardFlops = prefill ? prefillFlops(c, batch, seq) : flops(c, batch, seq);
         // Logits go into one reused tensor, as an engine serving repeated batches would keep them
         // (Transformer.forwardInto); a fresh 4·batch·seq·vocab-byte array per call costs page faults.
-        Tensor logits = Tensor.zeros(batch, seq, c.vocab());
-        Runnable forward = () -> model.forwardInto(tokens, logits);
+        Tensor logits = prefill ? null : Tensor.zeros(batch, seq, c.vocab());
+        KvCache cache = prefill ? new KvCache(c, batch, seq) : null;
+        Runnable forward = prefill ? () -> { cache.clear(); model.prefill(tokens, cache); } : () -> model.forwardInto(tokens, logits);
         long ceilingNs = 0, forwardNs = 0;
         for (int i = 0; i < Math.max(1, warmup); i++) {
             forwardNs = time(forward, 1);
@@ -80,7 +93,7 @@ public final class ForwardBenchmark {
         double med = median(ms);
         double toks = (double) batch * seq;
         return new Result(c.name(), batch, seq, runs, med, toks / (med / 1e3), forwardFlops / (med / 1e3) / 1e9,
-                median(ceil), median(frac), Kernels.gemm().name(), Kernels.threads());
+                median(ceil), median(frac), Kernels.gemm().name(), Kernels.threads(), prefill);
     }
 
     /**
@@ -169,5 +182,10 @@ public final class ForwardBenchmark {
                 + 2 * rows * D * c.dMlp() * (c.gatedMlp() ? 3 : 2)
                 + 2 * 2 * visiblePairs * c.dHead();
         return c.nLayers() * perLayer + 2 * rows * D * c.vocab();
+    }
+
+    /** {@link #flops} of {@link Transformer#prefill}: the unembedding of one position per sequence, not all. */
+    public static double prefillFlops(TransformerConfig c, int batch, int seq) {
+        return flops(c, batch, seq) - 2.0 * batch * (seq - 1) * c.dModel() * c.vocab();
     }
 }
