@@ -295,9 +295,10 @@ public final class Transformer {
             if (output == Output.RESIDUAL) return resid.reshape(B, S, D);
             int V = cfg.vocab();
             if (output == Output.LAST_LOGITS) {
-                boolean allPositions = hooks.has(lnFinal.hookScale) || hooks.has(lnFinal.hookNormalized);
-                Tensor last = lastRows(allPositions ? unembed.forward(lnFinal.forward(resid, st), new float[B * S * V]) : resid, B, S);
-                return allPositions ? last : unembed.forward(lnFinal.forward(last, Step.of(B, 1, start + S - 1, hooks, null)), new float[B * V]);
+                if (hooks.has(lnFinal.hookScale) || hooks.has(lnFinal.hookNormalized))   // they see every position
+                    return lastRows(unembed.forward(lnFinal.forward(resid, st), new float[B * S * V]), B, S);
+                Step lastOnly = Step.of(B, 1, start + S - 1, hooks, null);
+                return unembed.forward(lnFinal.forward(lastRows(resid, B, S), lastOnly), new float[B * V]);
             }
             return unembed.forward(lnFinal.forward(resid, st), out != null ? out : new float[B * S * V]).reshape(B, S, V);
         } finally {

@@ -29,6 +29,7 @@ import java.util.Objects;
 public final class OpenBlasGemm implements Gemm {
     static final String LIBRARY = "libopenblas.so.0";
     private static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
+    static final String THREAD_TIMEOUT_ENV = "OPENBLAS_THREAD_TIMEOUT", THREAD_TIMEOUT = "20";
 
     private volatile int threadsSet = -1;
 
@@ -39,9 +40,10 @@ public final class OpenBlasGemm implements Gemm {
      * treats them as constants and inlines the call (a handle in an instance field costs ~0.5 µs per call).
      */
     private static final class Native {
-        static final MethodHandle SGEMM, SET_NUM_THREADS;
+        static final MethodHandle SGEMM, SET_NUM_THREADS, THREAD_TIMEOUT_READ;
 
         static {
+            shortenSpinWait();
             SymbolLookup lib = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
             Linker linker = Linker.nativeLinker();
             var f = ValueLayout.JAVA_FLOAT;
@@ -51,6 +53,43 @@ public final class OpenBlasGemm implements Gemm {
                     FunctionDescriptor.ofVoid(i, i, i, i, i, i, f, p, i, p, i, f, p, i),
                     Linker.Option.critical(true));
             SET_NUM_THREADS = linker.downcallHandle(find(lib, "openblas_set_num_threads"), FunctionDescriptor.ofVoid(i));
+            THREAD_TIMEOUT_READ = linker.downcallHandle(find(lib, "openblas_thread_timeout"), FunctionDescriptor.of(i));
+        }
+    }
+
+    /**
+     * OpenBLAS's idle workers spin (calling sched_yield) for 2^28 cycles, about 0.1 s, after each
+     * threaded GEMM before they sleep. In a forward pass the next GEMM is milliseconds away, so on a
+     * machine with as many cores as pool threads they spin through every norm, activation and
+     * attention phase, competing with the pool threads doing that work. Unless the user set
+     * {@value #THREAD_TIMEOUT_ENV}, it is set to {@value #THREAD_TIMEOUT} (2^20 cycles, ~0.4 ms: still
+     * spanning the gaps between the small GEMMs of one-token decoding) before the library is loaded,
+     * which is when OpenBLAS reads it; {@code OPENBLAS_THREAD_TIMEOUT=28} restores the default. Failing
+     * to set it only costs speed.
+     */
+    private static void shortenSpinWait() {
+        if (System.getenv(THREAD_TIMEOUT_ENV) != null) return;
+        try {
+            Linker linker = Linker.nativeLinker();
+            MemorySegment setenv = linker.defaultLookup().find("setenv").orElse(null);
+            if (setenv == null) return;
+            MethodHandle h = linker.downcallHandle(setenv,
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+            try (Arena a = Arena.ofConfined()) {
+                int rc = (int) h.invokeExact(a.allocateFrom(THREAD_TIMEOUT_ENV), a.allocateFrom(THREAD_TIMEOUT), 0);
+                assert rc == 0 : "setenv failed";
+            }
+        } catch (Throwable ignored) {
+            // OpenBLAS keeps its default spin time
+        }
+    }
+
+    /** The spin-time exponent OpenBLAS read from {@value #THREAD_TIMEOUT_ENV} when it loaded (0: unset). */
+    static int spinTimeoutExponent() {
+        try {
+            return (int) Native.THREAD_TIMEOUT_READ.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("openblas_thread_timeout failed: " + t, t);
         }
     }
 
