@@ -170,10 +170,7 @@ public final class Ops {
             int last = Math.min(sk - 1, offset + i);
             float max = Float.NEGATIVE_INFINITY;
             for (int t = 0; t <= last; t++) max = Math.max(max, scores[srow + t]);
-            Activations.BEST.expShift(scores, srow, pattern, prow, last + 1, max);
-            double sum = 0;
-            for (int t = 0; t <= last; t++) sum += pattern[prow + t];
-            float inv = (float) (1.0 / sum);
+            float inv = (float) (1.0 / Activations.BEST.expShift(scores, srow, pattern, prow, last + 1, max));
             for (int t = 0; t <= last; t++) pattern[prow + t] *= inv;
             for (int t = last + 1; t < sk; t++) pattern[prow + t] = 0f;
         }
