@@ -76,8 +76,7 @@ public final class OpenBlasGemm implements Gemm {
             MethodHandle h = linker.downcallHandle(setenv,
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
             try (Arena a = Arena.ofConfined()) {
-                int rc = (int) h.invokeExact(a.allocateFrom(THREAD_TIMEOUT_ENV), a.allocateFrom(THREAD_TIMEOUT), 0);
-                assert rc == 0 : "setenv failed";
+                int unused = (int) h.invokeExact(a.allocateFrom(THREAD_TIMEOUT_ENV), a.allocateFrom(THREAD_TIMEOUT), 0); // fails only without memory
             }
         } catch (Throwable ignored) {
             // OpenBLAS keeps its default spin time
