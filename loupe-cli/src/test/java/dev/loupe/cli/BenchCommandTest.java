@@ -76,6 +76,13 @@ class BenchCommandTest {
         r = MainTest.run("bench", "forward", "--model", model, "--batch", "1", "--seq", "8", "--runs", "1", "--threads", "1", "--json");
         assertEquals("0", r[0], r[2]);
         assertEquals(1, new com.fasterxml.jackson.databind.ObjectMapper().readTree(r[1].strip()).get("threads").asInt());
+        r = MainTest.run("bench", "forward", "--model", model, "--batch", "1", "--seq", "8", "--runs", "1", "--prefill", "--json");
+        assertEquals("0", r[0], r[2]);
+        assertEquals("prefill", new com.fasterxml.jackson.databind.ObjectMapper().readTree(r[1].strip()).get("mode").asText());
+        r = MainTest.run("bench", "forward", "--model", model, "--batch", "1", "--seq", "8", "--runs", "1", "--profile");
+        assertEquals("0", r[0], r[2]);
+        for (String part : new String[]{"profile (ms/forward", "projections", "mlp", "unembed", "attention", "other", "total"})
+            assertTrue(r[1].contains(part), part + " in " + r[1]);
         r = MainTest.run("bench", "forward", "--model", model, "--threads", "0");
         assertEquals("2", r[0], r[2]);
         assertTrue(r[2].contains("--threads"), r[2]);

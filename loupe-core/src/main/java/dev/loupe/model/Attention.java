@@ -46,9 +46,9 @@ final class Attention {
     Tensor forward(Tensor x, Step st, KvCache cache) {
         int H = cfg.nHeads(), Hkv = cfg.nKvHeads(), Dh = cfg.dHead(), qDim = cfg.qDim(), kvDim = cfg.kvDim();
         int B = st.batch(), S = st.seq(), rows = st.rows();
-        Tensor q = st.fire(hookQ, layer, Linear.apply(x, wQ, bQ), S, H, Dh);   // [rows, H·Dh]
-        Tensor k = st.fire(hookK, layer, Linear.apply(x, wK, bK), S, Hkv, Dh); // [rows, Hkv·Dh]
-        Tensor v = st.fire(hookV, layer, Linear.apply(x, wV, bV), S, Hkv, Dh);
+        Tensor q = st.fire(hookQ, layer, Linear.apply(x, wQ, bQ, st.buf(Workspace.Slot.Q, rows * qDim)), S, H, Dh);   // [rows, H·Dh]
+        Tensor k = st.fire(hookK, layer, Linear.apply(x, wK, bK, st.buf(Workspace.Slot.K, rows * kvDim)), S, Hkv, Dh); // [rows, Hkv·Dh]
+        Tensor v = st.fire(hookV, layer, Linear.apply(x, wV, bV, st.buf(Workspace.Slot.V, rows * kvDim)), S, Hkv, Dh);
         if (cos != null) {
             boolean inter = cfg.rotaryStyle() == TransformerConfig.RotaryStyle.INTERLEAVED;
             // Rotate in place unless a hook saw the pre-rotary tensor (it may still hold it).
@@ -74,7 +74,7 @@ final class Attention {
             }
         }
 
-        float[] z = new float[rows * qDim];                                      // [B, S, H, Dh]
+        float[] z = st.buf(Workspace.Slot.Z, rows * qDim);                       // [B, S, H, Dh], every element written below
         final float[] K = keys, V = vals;
         final int Tf = T, kvS = kvStride, ST = S * T, group = H / Hkv, start = st.startPos();
         final float scale = (float) cfg.attnScale();
@@ -115,6 +115,6 @@ final class Attention {
             });
         }
         Tensor zt = st.fire(hookZ, layer, new Tensor(z, rows, qDim), S, H, Dh);
-        return Linear.apply(zt, wO, bO);
+        return Linear.apply(zt, wO, bO, st.buf(Workspace.Slot.ATTN_OUT, rows * cfg.dModel()));
     }
 }

@@ -11,13 +11,12 @@ final class Embed {
 
     Embed(Tensor wE) { this.wE = wE; }
 
-    /** ids: flattened [batch·seq] → [batch·seq, d_model]. */
-    Tensor forward(int[] ids, Step st) {
+    /** ids: flattened [batch·seq] → out [batch·seq, d_model] (every element written). */
+    Tensor forward(int[] ids, Step st, float[] out) {
         int vocab = wE.dim(0), d = wE.dim(1);
         for (int id : ids) {
             if (id < 0 || id >= vocab) throw new ConfigException("token id " + id + " is outside the model's vocabulary [0, " + vocab + ")");
         }
-        float[] out = new float[ids.length * d];
         Ops.gather(wE.data(), d, ids, out);
         return st.fire(HOOK, -1, new Tensor(out, ids.length, d), st.seq(), d);
     }

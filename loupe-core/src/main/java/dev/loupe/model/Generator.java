@@ -30,10 +30,10 @@ public final class Generator {
         KvCache cache = useCache ? new KvCache(model.config(), 1, prompt.length + maxNew) : null;
         int[] next = prompt;
         while (produced < maxNew) {
-            Tensor logits = useCache ? model.forward(new int[][]{next}, cache)
+            // with the cache only the last position's logits are computed ([1, vocab])
+            Tensor logits = useCache ? model.prefill(new int[][]{next}, cache)
                                      : model.forward(new int[][]{Arrays.copyOf(seq, len)});
-            int rows = logits.dim(1);
-            int id = picker.pick(logits.data(), (rows - 1) * V, V);
+            int id = picker.pick(logits.data(), logits.numel() - V, V);
             seq[len++] = id;
             produced++;
             next = new int[]{id};

@@ -33,17 +33,17 @@ final class Mlp {
 
     /** x [rows, d_model] → [rows, d_model]. */
     Tensor forward(Tensor x, Step st) {
-        int F = wIn.dim(1);
-        Tensor pre = st.fire(hookPre, layer, Linear.apply(x, gated() ? wGate : wIn, gated() ? bGate : bIn), st.seq(), F);
+        int F = wIn.dim(1), rows = st.rows();
+        Tensor first = Linear.apply(x, gated() ? wGate : wIn, gated() ? bGate : bIn, st.buf(Workspace.Slot.MLP_PRE, rows * F));
+        Tensor pre = st.fire(hookPre, layer, first, st.seq(), F);
         Tensor post = pre;                             // in place: hooks copy what they keep (see Hook)
         activate(post.data(), post.numel());
         if (gated()) {
-            Tensor lin = st.fire(hookPreLinear, layer, Linear.apply(x, wIn, bIn), st.seq(), F);
-            float[] p = post.data(), l = lin.data();
-            for (int i = 0; i < p.length; i++) p[i] *= l[i];
+            Tensor lin = st.fire(hookPreLinear, layer, Linear.apply(x, wIn, bIn, st.buf(Workspace.Slot.MLP_LIN, rows * F)), st.seq(), F);
+            Ops.mul(post.data(), lin.data(), post.data(), post.numel());
         }
         post = st.fire(hookPost, layer, post, st.seq(), F);
-        return Linear.apply(post, wOut, bOut);
+        return Linear.apply(post, wOut, bOut, st.buf(Workspace.Slot.MLP_OUT, x.numel()));
     }
 
     private void activate(float[] x, int n) {

@@ -38,12 +38,17 @@ final class Norm {
     /** x [rows, d_model] → [rows, d_model]. */
     Tensor forward(Tensor x, Step st) {
         int d = w.dim(0), rows = x.numel() / d;
-        Tensor scale = new Tensor(new float[rows], rows, 1);
+        Tensor scale = new Tensor(st.buf(Workspace.Slot.SCALE, rows), rows, 1);
+        Tensor out = new Tensor(st.buf(Workspace.Slot.NORMED, rows * d), rows, d);
+        if (kind == Normalization.LAYER_NORM && !st.hooks().has(hookScale)) {
+            // nothing can patch the scale in between: one pass (same values as the two below)
+            Ops.layerNorm(x.data(), rows, d, eps, w.data(), b == null ? null : b.data(), scale.data(), out.data());
+            return st.fire(hookNormalized, layer, out, st.seq(), d);
+        }
         if (kind == Normalization.LAYER_NORM) Ops.layerNormScale(x.data(), rows, d, eps, scale.data());
         else Ops.rmsScale(x.data(), rows, d, eps, scale.data());
         scale = st.fire(hookScale, layer, scale, st.seq(), 1);
 
-        Tensor out = new Tensor(new float[rows * d], rows, d);
         if (kind == Normalization.LAYER_NORM) {
             Ops.layerNormApply(x.data(), rows, d, scale.data(), w.data(), b == null ? null : b.data(), out.data());
             return st.fire(hookNormalized, layer, out, st.seq(), d);

@@ -17,4 +17,14 @@ final class PosEmbed {
         Ops.gather(wPos.data(), d, st.pos(), out);
         return st.fire(HOOK, -1, new Tensor(out, st.rows(), d), st.seq(), d);
     }
+
+    /** Adds W_pos[pos[r]] to row r of x [batch·seq, d_model] in place (no hook to fire, nothing allocated). */
+    void addTo(float[] x, Step st) {
+        int d = wPos.dim(1);
+        float[] w = wPos.data();
+        int[] pos = st.pos();
+        Ops.forRange(st.rows(), (from, to) -> {
+            for (int r = from; r < to; r++) Ops.addTo(x, r * d, w, pos[r] * d, d);
+        });
+    }
 }

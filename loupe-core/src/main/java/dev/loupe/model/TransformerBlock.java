@@ -29,9 +29,25 @@ final class TransformerBlock {
         hookMlpOut = p + "hook_mlp_out"; hookResidPost = p + "hook_resid_post";
     }
 
-    /** resid [batch·seq, d_model] → [batch·seq, d_model] (a new tensor). */
+    /**
+     * resid [batch·seq, d_model] → [batch·seq, d_model]: a new tensor when hooks are registered,
+     * otherwise resid itself, updated in place (nothing else holds it).
+     */
     Tensor forward(Tensor resid, Step st, KvCache cache) {
         int d = resid.dim(-1), S = st.seq(), n = resid.numel();
+        if (st.reusing()) {
+            float[] x = resid.data();
+            Tensor attnOut = attn.forward(ln1.forward(resid, st), st, cache);
+            if (parallel) {
+                Tensor mlpOut = mlp.forward(ln2.forward(resid, st), st);
+                Ops.add(x, mlpOut.data(), x, n);        // (pre + mlp) + attn, as below
+                Ops.add(x, attnOut.data(), x, n);
+            } else {
+                Ops.add(x, attnOut.data(), x, n);
+                Ops.add(x, mlp.forward(ln2.forward(resid, st), st).data(), x, n);
+            }
+            return resid;
+        }
         Tensor pre = st.fire(hookResidPre, layer, resid, S, d);
         Tensor attnOut = st.fire(hookAttnOut, layer, attn.forward(ln1.forward(pre, st), st, cache), S, d);
         Tensor mid = pre;

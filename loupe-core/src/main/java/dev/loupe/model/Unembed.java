@@ -15,10 +15,9 @@ final class Unembed {
 
     int vocab() { return tied ? w.dim(0) : w.dim(1); }
 
-    /** x [rows, d_model] → logits [rows, vocab]. */
-    Tensor forward(Tensor x) {
+    /** x [rows, d_model] → logits [rows, vocab], written into y (rows·vocab floats, previous contents ignored). */
+    Tensor forward(Tensor x, float[] y) {
         int d = tied ? w.dim(1) : w.dim(0), v = vocab(), rows = x.numel() / d;
-        float[] y = new float[rows * v];
         Kernels.gemm().sgemm(false, tied, rows, v, d, 1f, x.data(), 0, d, w.data(), 0, tied ? d : v, 0f, y, 0, v);
         return new Tensor(y, rows, v);
     }

@@ -16,8 +16,12 @@ interface Activations {
 
     void silu(float[] x, int from, int to);
 
-    /** {@code dst[dOff + i] = (float) exp(src[sOff + i] − shift)} for i in [0, n), the difference taken in float (softmax numerators); dst may be src at the same offset. */
-    void expShift(float[] src, int sOff, float[] dst, int dOff, int n, float shift);
+    /**
+     * {@code dst[dOff + i] = (float) exp(src[sOff + i] − shift)} for i in [0, n), the difference taken
+     * in float (softmax numerators); dst may be src at the same offset. Returns the sum of the exps
+     * (in double, before rounding to float), the softmax denominator.
+     */
+    double expShift(float[] src, int sOff, float[] dst, int dOff, int n, float shift);
 
     /** √(2/π)·2: gelu_new's tanh(u) written as a sigmoid of 2u. */
     double GELU_C = 2 * Math.sqrt(2.0 / Math.PI);
@@ -44,8 +48,14 @@ interface Activations {
             for (int i = from; i < to; i++) { double v = x[i]; x[i] = (float) (v / (1.0 + Math.exp(-v))); }
         }
 
-        @Override public void expShift(float[] src, int sOff, float[] dst, int dOff, int n, float shift) {
-            for (int i = 0; i < n; i++) dst[dOff + i] = (float) Math.exp(src[sOff + i] - shift);
+        @Override public double expShift(float[] src, int sOff, float[] dst, int dOff, int n, float shift) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                double e = Math.exp(src[sOff + i] - shift);
+                dst[dOff + i] = (float) e;
+                sum += e;
+            }
+            return sum;
         }
     }
 }

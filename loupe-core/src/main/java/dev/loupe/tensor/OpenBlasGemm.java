@@ -20,12 +20,16 @@ import java.util.Objects;
  * otherwise read or write past the arrays. Not a general BLAS binding: only sgemm and the thread
  * count.
  *
- * <p>OpenBLAS keeps its own thread pool; before each call its size is set to {@link Kernels#threads()}
- * if that changed since the last call.
+ * <p>OpenBLAS keeps its own thread pool; before each call its size is set to {@link Kernels#threads()},
+ * or to 1 for a call made from inside a {@link Parallel} region (each pool thread then runs its own
+ * single-threaded OpenBLAS GEMM, which for small per-head shapes is 1.3–4× the Java kernel), if that
+ * changed since the last call. The count is process-wide, so concurrent callers outside and inside
+ * regions only cost speed, never correctness.
  */
 public final class OpenBlasGemm implements Gemm {
     static final String LIBRARY = "libopenblas.so.0";
     private static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
+    static final String THREAD_TIMEOUT_ENV = "OPENBLAS_THREAD_TIMEOUT", THREAD_TIMEOUT = "20";
 
     private volatile int threadsSet = -1;
 
@@ -36,9 +40,10 @@ public final class OpenBlasGemm implements Gemm {
      * treats them as constants and inlines the call (a handle in an instance field costs ~0.5 µs per call).
      */
     private static final class Native {
-        static final MethodHandle SGEMM, SET_NUM_THREADS;
+        static final MethodHandle SGEMM, SET_NUM_THREADS, THREAD_TIMEOUT_READ;
 
         static {
+            shortenSpinWait();
             SymbolLookup lib = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
             Linker linker = Linker.nativeLinker();
             var f = ValueLayout.JAVA_FLOAT;
@@ -48,6 +53,42 @@ public final class OpenBlasGemm implements Gemm {
                     FunctionDescriptor.ofVoid(i, i, i, i, i, i, f, p, i, p, i, f, p, i),
                     Linker.Option.critical(true));
             SET_NUM_THREADS = linker.downcallHandle(find(lib, "openblas_set_num_threads"), FunctionDescriptor.ofVoid(i));
+            THREAD_TIMEOUT_READ = linker.downcallHandle(find(lib, "openblas_thread_timeout"), FunctionDescriptor.of(i));
+        }
+    }
+
+    /**
+     * OpenBLAS's idle workers spin (calling sched_yield) for 2^28 cycles, about 0.1 s, after each
+     * threaded GEMM before they sleep. In a forward pass the next GEMM is milliseconds away, so on a
+     * machine with as many cores as pool threads they spin through every norm, activation and
+     * attention phase, competing with the pool threads doing that work. Unless the user set
+     * {@value #THREAD_TIMEOUT_ENV}, it is set to {@value #THREAD_TIMEOUT} (2^20 cycles, ~0.4 ms: still
+     * spanning the gaps between the small GEMMs of one-token decoding) before the library is loaded,
+     * which is when OpenBLAS reads it; {@code OPENBLAS_THREAD_TIMEOUT=28} restores the default. Failing
+     * to set it only costs speed.
+     */
+    private static void shortenSpinWait() {
+        if (System.getenv(THREAD_TIMEOUT_ENV) != null) return;
+        try {
+            Linker linker = Linker.nativeLinker();
+            MemorySegment setenv = linker.defaultLookup().find("setenv").orElse(null);
+            if (setenv == null) return;
+            MethodHandle h = linker.downcallHandle(setenv,
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+            try (Arena a = Arena.ofConfined()) {
+                int unused = (int) h.invokeExact(a.allocateFrom(THREAD_TIMEOUT_ENV), a.allocateFrom(THREAD_TIMEOUT), 0); // fails only without memory
+            }
+        } catch (Throwable ignored) {
+            // OpenBLAS keeps its default spin time
+        }
+    }
+
+    /** The spin-time exponent OpenBLAS read from {@value #THREAD_TIMEOUT_ENV} when it loaded (0: unset). */
+    static int spinTimeoutExponent() {
+        try {
+            return (int) Native.THREAD_TIMEOUT_READ.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("openblas_thread_timeout failed: " + t, t);
         }
     }
 
@@ -87,14 +128,10 @@ public final class OpenBlasGemm implements Gemm {
             ScalarGemm.scale(beta, c, cOff, ldc, m, n);
             return;
         }
-        if (Parallel.insideParallel()) {
-            // Already one of several pool threads (e.g. per-head attention GEMMs): OpenBLAS would start
-            // its own threads under each caller and serialise them on its internal lock, so run the
-            // single-threaded Java kernel here instead.
-            sequential().sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
-        }
-        syncThreads();
+        // From inside a parallel region (e.g. per-head attention GEMMs, one pool thread each) OpenBLAS
+        // must run single-threaded on the calling thread: with more threads it would start its own
+        // workers under each caller and serialise them on its internal lock.
+        syncThreads(Parallel.insideParallel() ? 1 : Kernels.threads());
         try {
             Native.SGEMM.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
                     alpha, segment(a, aOff), lda, segment(b, bOff), ldb, beta, segment(c, cOff), ldc);
@@ -109,19 +146,8 @@ public final class OpenBlasGemm implements Gemm {
         return MemorySegment.ofArray(x).asSlice((long) Math.min(off, x.length) * Float.BYTES);
     }
 
-    private Gemm sequentialGemm;
-
-    private Gemm sequential() {
-        Gemm g = sequentialGemm;
-        if (g == null) {
-            g = Kernels.available().contains(Kernels.JAVA_VECTOR) ? Kernels.backend(Kernels.JAVA_VECTOR) : new ScalarGemm();
-            sequentialGemm = g;
-        }
-        return g;
-    }
-
-    private void syncThreads() {
-        int t = Kernels.threads();
+    /** Sets OpenBLAS's (process-wide) thread count to t unless it already is. */
+    private void syncThreads(int t) {
         if (t == threadsSet) return;
         synchronized (this) {
             if (t == threadsSet) return;

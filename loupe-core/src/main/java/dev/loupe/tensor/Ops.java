@@ -52,6 +52,16 @@ public final class Ops {
         forElements(n, (from, to) -> { for (int i = from; i < to; i++) out[i] = a[i] + b[i]; });
     }
 
+    /** {@code out[i] = a[i] · b[i]} for n elements; out may alias a or b. */
+    public static void mul(float[] a, float[] b, float[] out, int n) {
+        forElements(n, (from, to) -> { for (int i = from; i < to; i++) out[i] = a[i] * b[i]; });
+    }
+
+    /** {@code x[xOff + i] += y[yOff + i]} for i in [0, n), on the calling thread (a row loop's body). */
+    public static void addTo(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) x[xOff + i] += y[yOff + i];
+    }
+
     /** {@code x[i] *= s}. */
     public static void scale(float[] x, int n, float s) {
         forElements(n, (from, to) -> { for (int i = from; i < to; i++) x[i] *= s; });
@@ -67,37 +77,57 @@ public final class Ops {
         });
     }
 
+    /** Copies {@code row} into each of {@code rows} rows of x [rows, cols] (a bias, before a GEMM adds onto it). */
+    public static void fillRows(float[] x, int rows, int cols, float[] row) {
+        forRowChunks(rows, cols, (from, to) -> {
+            for (int r = from; r < to; r++) System.arraycopy(row, 0, x, r * cols, cols);
+        });
+    }
+
     /**
      * LayerNorm's denominator (torch.nn.LayerNorm, TL {@code hook_scale}): {@code scale[r] = sqrt(var + eps)}
      * with the biased variance of row r. Accumulated in double so it does not depend on the row length.
      */
     public static void layerNormScale(float[] x, int rows, int d, double eps, float[] scale) {
-        forRows(rows, r -> {
-            int o = r * d;
-            double mean = 0;
-            for (int j = 0; j < d; j++) mean += x[o + j];
-            mean /= d;
-            double var = 0;
-            for (int j = 0; j < d; j++) { double c = x[o + j] - mean; var += c * c; }
-            scale[r] = (float) Math.sqrt(var / d + eps);
-        });
+        forRows(rows, r -> scale[r] = layerNormScale(x, r * d, d, rowMean(x, r * d, d), eps));
     }
 
     /** {@code out = (x − mean(x)) / scale · w + b} per row (w, b may be null for none). */
     public static void layerNormApply(float[] x, int rows, int d, float[] scale, float[] w, float[] b, float[] out) {
+        forRows(rows, r -> layerNormRow(x, r * d, d, (float) rowMean(x, r * d, d), scale[r], w, b, out));
+    }
+
+    /**
+     * {@link #layerNormScale} and {@link #layerNormApply} in one pass over the rows (the same values,
+     * each row's mean computed once): {@code scale[r] = sqrt(var + eps)}, {@code out = (x − mean) / scale · w + b}.
+     */
+    public static void layerNorm(float[] x, int rows, int d, double eps, float[] w, float[] b, float[] scale, float[] out) {
         forRows(rows, r -> {
-            int o = r * d;
-            double mean = 0;
-            for (int j = 0; j < d; j++) mean += x[o + j];
-            float m = (float) (mean / d);
-            float s = scale[r];
-            for (int j = 0; j < d; j++) {
-                float v = (x[o + j] - m) / s;
-                if (w != null) v *= w[j];
-                if (b != null) v += b[j];
-                out[o + j] = v;
-            }
+            double mean = rowMean(x, r * d, d);
+            scale[r] = layerNormScale(x, r * d, d, mean, eps);
+            layerNormRow(x, r * d, d, (float) mean, scale[r], w, b, out);
         });
+    }
+
+    private static double rowMean(float[] x, int o, int d) {
+        double mean = 0;
+        for (int j = 0; j < d; j++) mean += x[o + j];
+        return mean / d;
+    }
+
+    private static float layerNormScale(float[] x, int o, int d, double mean, double eps) {
+        double var = 0;
+        for (int j = 0; j < d; j++) { double c = x[o + j] - mean; var += c * c; }
+        return (float) Math.sqrt(var / d + eps);
+    }
+
+    private static void layerNormRow(float[] x, int o, int d, float m, float s, float[] w, float[] b, float[] out) {
+        for (int j = 0; j < d; j++) {
+            float v = (x[o + j] - m) / s;
+            if (w != null) v *= w[j];
+            if (b != null) v += b[j];
+            out[o + j] = v;
+        }
     }
 
     /** Computes {@code scale[r] = sqrt(mean(x²) + eps)} (RMSNorm's denominator, TL {@code hook_scale}). */
@@ -140,10 +170,7 @@ public final class Ops {
             int last = Math.min(sk - 1, offset + i);
             float max = Float.NEGATIVE_INFINITY;
             for (int t = 0; t <= last; t++) max = Math.max(max, scores[srow + t]);
-            Activations.BEST.expShift(scores, srow, pattern, prow, last + 1, max);
-            double sum = 0;
-            for (int t = 0; t <= last; t++) sum += pattern[prow + t];
-            float inv = (float) (1.0 / sum);
+            float inv = (float) (1.0 / Activations.BEST.expShift(scores, srow, pattern, prow, last + 1, max));
             for (int t = 0; t <= last; t++) pattern[prow + t] *= inv;
             for (int t = last + 1; t < sk; t++) pattern[prow + t] = 0f;
         }

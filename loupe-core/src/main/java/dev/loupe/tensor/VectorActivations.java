@@ -38,13 +38,16 @@ final class VectorActivations implements Activations {
         TAIL.silu(x, i, to);
     }
 
-    @Override public void expShift(float[] src, int sOff, float[] dst, int dOff, int n, float shift) {
+    @Override public double expShift(float[] src, int sOff, float[] dst, int dOff, int n, float shift) {
         int i = 0;
+        DoubleVector sum = DoubleVector.zero(D);
         for (; i + L <= n; i += L) {
             FloatVector d = FloatVector.fromArray(F, src, sOff + i).sub(shift);
-            store(((DoubleVector) d.convertShape(VectorOperators.F2D, D, 0)).lanewise(VectorOperators.EXP), dst, dOff + i);
+            DoubleVector e = ((DoubleVector) d.convertShape(VectorOperators.F2D, D, 0)).lanewise(VectorOperators.EXP);
+            store(e, dst, dOff + i);
+            sum = sum.add(e);
         }
-        TAIL.expShift(src, sOff + i, dst, dOff + i, n - i, shift);
+        return sum.reduceLanes(VectorOperators.ADD) + TAIL.expShift(src, sOff + i, dst, dOff + i, n - i, shift);
     }
 
     private static DoubleVector load(float[] x, int i) {

@@ -10,8 +10,11 @@ class ForwardBenchmarkTest {
     @Test
     void flopCountByHand() {
         TransformerConfig c = TransformerConfig.builder().nLayers(1).dModel(8).nHeads(2).vocab(10).nCtx(16).build();
-        // rows 4: qkv 2·4·8·24 = 1536, out 2·4·8·8 = 512, mlp 2·4·8·32·2 = 4096, attention 2·2·1·2·4·4·4 = 512, unembed 2·4·8·10 = 640
-        assertEquals(1536 + 512 + 4096 + 512 + 640, ForwardBenchmark.flops(c, 1, 4), 1e-9);
+        // rows 4: qkv 2·4·8·24 = 1536, out 2·4·8·8 = 512, mlp 2·4·8·32·2 = 4096, unembed 2·4·8·10 = 640;
+        // attention: 2 heads × (1+2+3+4) visible pairs × d_head 4 × (score + mix) × 2 FLOPs = 320
+        assertEquals(1536 + 512 + 4096 + 320 + 640, ForwardBenchmark.flops(c, 1, 4), 1e-9);
+        // prefill unembeds 1 of the 4 positions: 2·1·8·10 = 160 instead of 640
+        assertEquals(1536 + 512 + 4096 + 320 + 160, ForwardBenchmark.prefillFlops(c, 1, 4), 1e-9);
     }
 
     @Test
@@ -24,5 +27,8 @@ class ForwardBenchmarkTest {
         assertTrue(r.ceilingGflops() > 0 && r.fractionOfCeiling() > 0, r.toString());
         // one run: the fraction is that run's forward GFLOP/s over that run's ceiling
         assertEquals(r.gflops() / r.ceilingGflops(), r.fractionOfCeiling(), 1e-9 * r.fractionOfCeiling());
+        ForwardBenchmark.Result p = ForwardBenchmark.run(RandomInit.model(c, 1), 2, 8, 1, 1, 1, true);
+        assertTrue(p.prefill() && !r.prefill());
+        assertEquals(ForwardBenchmark.prefillFlops(c, 2, 8) / (p.medianMs() / 1e3) / 1e9, p.gflops(), 1e-9 * p.gflops());
     }
 }

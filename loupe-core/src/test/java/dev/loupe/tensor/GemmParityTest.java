@@ -165,7 +165,7 @@ class GemmParityTest {
 
     @Test
     void everyBackendIsCorrectWhenCalledFromInsideAParallelLoop() {
-        // e.g. per-head attention GEMMs: OpenBLAS hands these to a single-threaded kernel
+        // e.g. per-head attention GEMMs: OpenBLAS runs single-threaded on each calling thread
         int saved = Kernels.threads();
         Kernels.setThreads(2);
         try {

@@ -92,8 +92,12 @@ class OpsTest {
             assertEquals(ss[i], sv[i], Math.ulp(ss[i]), "silu vector vs scalar at " + v);
         }
         float[] ev = new float[x.length + 2], es = new float[x.length + 2];
-        Activations.BEST.expShift(x, 3, ev, 1, x.length - 3, 1.5f);
-        new Activations.Scalar().expShift(x, 3, es, 1, x.length - 3, 1.5f);
+        double sumV = Activations.BEST.expShift(x, 3, ev, 1, x.length - 3, 1.5f);
+        double sumS = new Activations.Scalar().expShift(x, 3, es, 1, x.length - 3, 1.5f);
+        double sumRef = 0;
+        for (int i = 3; i < x.length; i++) sumRef += Math.exp((double) (x[i] - 1.5f));
+        assertEquals(sumRef, sumV, 1e-12 * sumRef, "returned sum (vector)");
+        assertEquals(sumRef, sumS, 1e-12 * sumRef, "returned sum (scalar)");
         for (int i = 0; i < x.length - 3; i++) {
             assertEquals(Math.exp((double) (x[i + 3] - 1.5f)), ev[i + 1], 1e-6 * ev[i + 1], "exp at " + i);
             assertEquals(es[i + 1], ev[i + 1], Math.ulp(es[i + 1]), "exp vector vs scalar at " + i);
