@@ -32,6 +32,12 @@ public final class FeatureAnalyzer {
     /** Windows per batch at most: enough rows for efficient GEMMs. */
     private static final int MAX_BATCH = 32;
     private static final long PROGRESS_NANOS = 10_000_000_000L;
+    /**
+     * When the hook is before the last block, the final residual the ablation effect needs costs
+     * the forward through the later blocks: only every ABLATION_STRIDE-th batch pays it and
+     * supplies the ablation samples (a uniform subsample of the corpus's firing tokens).
+     */
+    static final int ABLATION_STRIDE = 8;
 
     private FeatureAnalyzer() {}
 
@@ -50,7 +56,8 @@ public final class FeatureAnalyzer {
         HookPath path = HookPath.of(model, hook);
         boolean ablation = opts.ablationEffects() && path != null;
         String finalResid = "blocks." + (model.config().nLayers() - 1) + ".hook_resid_post";
-        List<String> names = new ArrayList<>(new LinkedHashSet<>(ablation ? List.of(hook, finalResid) : List.of(hook)));
+        List<String> withResid = new ArrayList<>(new LinkedHashSet<>(List.of(hook, finalResid)));
+        int stride = hook.startsWith("blocks." + (model.config().nLayers() - 1) + ".") ? 1 : ABLATION_STRIDE;
 
         int per = (F + BLOCKS - 1) / BLOCKS;
         List<FeatureBlock> list = new ArrayList<>();
@@ -59,7 +66,7 @@ public final class FeatureAnalyzer {
         RandomWindows random = new RandomWindows(opts.randomExamples(), opts.exampleWindow(), opts.seed());
         long[] tokenFreq = new long[V];
         long tokens = 0, forward = 0, encode = 0, stats = 0, lastReport = System.nanoTime(), start = lastReport;
-        int nWindows = 0;
+        int nWindows = 0, nBatches = 0;
 
         TokenWindows.Window first = windows.next();
         int S = first.tokens().length, batch = (int) Math.max(1, Math.min(MAX_BATCH, BATCH_CODES / ((long) S * F)));
@@ -80,8 +87,9 @@ public final class FeatureAnalyzer {
                     tokenFreq[t]++;
                 }
             }
+            boolean residBatch = ablation && nBatches++ % stride == 0;
             long t0 = System.nanoTime();
-            ActivationCache cache = model.runWithCache(ids, names);
+            ActivationCache cache = model.runWithCache(ids, residBatch ? withResid : List.of(hook));
             Tensor h = cache.get(hook);
             if (h.numel() != (long) B * S * dIn)
                 throw new ConfigException("hook " + hook + " gives " + h.numel() / ((long) B * S) + " values per position but the dictionary reads " + dIn
@@ -89,7 +97,7 @@ public final class FeatureAnalyzer {
             long t1 = System.nanoTime();
             float[] codes = dict.encode(new Tensor(h.data(), B * S, dIn)).data();
             long t2 = System.nanoTime();
-            Batch b = new Batch(ws, ids, S, codes, F, h.data(), dIn, ablation ? cache.get(finalResid).data() : null, D);
+            Batch b = new Batch(ws, ids, S, codes, F, h.data(), dIn, residBatch ? cache.get(finalResid).data() : null, D);
             random.offer(b);
             Parallel.forRange(blocks.length, (lo, hi) -> { for (int i = lo; i < hi; i++) blocks[i].scan(b); });
             long t3 = System.nanoTime();
@@ -111,6 +119,6 @@ public final class FeatureAnalyzer {
         for (FeatureBlock blk : blocks) for (long c : blk.fire) fires += c;
         String mode = !ablation ? "off" : path.exactAblation ? "exact" : "direct-path";
         return new AnalysisSummary(tokens, nWindows, F, r.dead(), (double) fires / tokens, forward / 1e9, encode / 1e9, stats / 1e9,
-                (t5 - t4) / 1e9, mode);
+                (t5 - t4) / 1e9, mode, r.pages());
     }
 }

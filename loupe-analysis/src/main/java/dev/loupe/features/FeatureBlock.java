@@ -1,7 +1,8 @@
 // Streaming state of a contiguous range of features [f0, f0 + n) for FeatureAnalyzer: fire counts,
 // sums and maxima, fine activation histograms, (token, bin) counts, the top-k windows, a uniform
 // reservoir of firing windows (the quantile samples) and a uniform reservoir of firing tokens with
-// their hook activation and final residual (the ablation samples). Blocks are independent, so the
+// their hook activation and final residual (the ablation samples; only from batches that carry
+// the final residual, see FeatureAnalyzer.ABLATION_STRIDE). Blocks are independent, so the
 // analyzer scans them in parallel; per-feature work touches only firing entries (code > 0).
 // Memory: O(n x (bins + examples x excerpt + samples x width)), independent of corpus length.
 // "Firing" means activation > 0, as in the store (FeatureStats).
@@ -10,7 +11,7 @@ package dev.loupe.features;
 import dev.loupe.util.Rng;
 
 final class FeatureBlock {
-    static final int ABLATION_SAMPLES = 8;
+    static final int ABLATION_SAMPLES = 4;   // per feature: the mean effect is a page statistic; each sample costs two encodes (RankOneAblation)
 
     final int f0, n;
     private final int topK, reservoir, excerpt, dIn, dModel, samples;
@@ -89,7 +90,7 @@ final class FeatureBlock {
                     int bin = ActivationBins.of(a);
                     hist[i * ActivationBins.COUNT + bin]++;
                     tokenBins.add(i, tok, bin, a);
-                    if (samples > 0) sample(b, i, row, a);
+                    if (samples > 0 && b.resid() != null) sample(b, i, row, a);
                     if (a > winMax[i]) {
                         if (winMax[i] == 0) touched[nTouched++] = i;
                         winMax[i] = a;
