@@ -35,13 +35,19 @@ public final class FeatureStore implements AutoCloseable {
     private final boolean readOnly;
     private final FeatureQueries queries;
     private int depth;                   // transaction nesting: only the outermost call begins/commits
-    int analysisBatchRows = AnalysisWriter.BATCH_ROWS;   // rows per staged transaction; tests lower it
+    private int analysisBatchRows = AnalysisWriter.BATCH_ROWS;
 
     private FeatureStore(Path path, Connection conn, boolean readOnly) {
         this.path = path;
         this.conn = conn;
         this.readOnly = readOnly;
         this.queries = new FeatureQueries(this);
+    }
+
+    /** Rows an AnalysisWriter stages per transaction (default 20,000); less bounds its memory, and lets tests see batches mid-run. */
+    public void setAnalysisBatchRows(int rows) {
+        if (rows < 1) throw new ConfigException("analysis batch rows " + rows + " must be >= 1");
+        analysisBatchRows = rows;
     }
 
     /** Opens (creating if needed) a store for reading and writing, upgrading its schema to the latest. */
