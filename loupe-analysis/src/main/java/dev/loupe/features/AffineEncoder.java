@@ -3,8 +3,9 @@
 // (pre > theta) or ReLU(TopK_k) (topk) — SAELens's definitions, as dev.loupe.sae implements them.
 // It gives RankOneAblation a closed form: along x - a d_f the pre-activations move on a line,
 // pre(a) = p - a q with q = d_f W_enc, so the a where feature f stops firing is where its line
-// crosses zero (or theta) or, for topk, where the k-th other feature overtakes it — O(F) per
-// sample after one GEMM row, instead of a search with one full encode per probe. Not an encoder
+// crosses zero (or theta: from the code at x and one dot product) or, for topk, where the k-th
+// other feature overtakes it (O(F) after one GEMM row of pre-activations) — instead of a search
+// with one full encode per probe. Not an encoder
 // for the analysis itself (that calls Dictionary.encode) and not for other variants (gated,
 // batchtopk, baselines): of() answers null and the caller searches.
 package dev.loupe.features;
@@ -62,15 +63,31 @@ final class AffineEncoder {
         return q;
     }
 
+    /** Whether the rule is per entry (ReLU, JumpReLU): then feature f's code depends on pre_f alone. */
+    boolean elementwise() { return k == 0; }
+
+    /** q_f = dir . W_enc[:, f], the rate at which pre_f falls along x - a dir. */
+    double slope(float[] dir, int f) {
+        double q = 0;
+        for (int j = 0; j < dIn; j++) q += (double) dir[j] * wEnc[j * F + f];
+        return q;
+    }
+
+    /** Elementwise rules: where pre_f(a) = pf - a qf reaches the rule's floor (0, or theta_f); NaN when it never does (qf <= 0). */
+    double switchOff(double pf, double qf, int f) {
+        double floor = threshold == null ? 0 : Math.max(0, threshold[f]);
+        return qf > 0 ? Math.max(0, (pf - floor) / qf) : Double.NaN;
+    }
+
     /**
-     * The smallest a >= 0 at which feature f stops firing along pre(a) = p - a q (p = pre[po, po+F),
-     * q = slope[qo, qo+F)); NaN when it never stops on this line (q_f <= 0 and f is not overtaken).
+     * topk: the smallest a >= 0 at which feature f stops firing along pre(a) = p - a q (p =
+     * pre[po, po+F), q = slope[qo, qo+F)): where it reaches zero or the k-th other feature
+     * overtakes it; NaN when neither happens.
      */
     double switchOff(float[] pre, int po, float[] slope, int qo, int f) {
         double pf = pre[po + f], qf = slope[qo + f];
-        double floor = threshold == null ? 0 : Math.max(0, threshold[f]);
-        double off = qf > 0 ? (pf - floor) / qf : Double.POSITIVE_INFINITY;
-        if (k > 0) off = Math.min(off, overtaken(pre, po, slope, qo, f, pf, qf, off));
+        double off = qf > 0 ? pf / qf : Double.POSITIVE_INFINITY;
+        off = Math.min(off, overtaken(pre, po, slope, qo, f, pf, qf, off));
         return off == Double.POSITIVE_INFINITY ? Double.NaN : Math.max(0, off);
     }
 

@@ -36,14 +36,15 @@ public final class AnalysisBenchmark {
 
     /**
      * One benchmark run. harvestSeconds: the forward to the hook over the windows. The overhead is
-     * everything the analysis pass adds: the forward beyond the hook (the final residual the
-     * ablation effect needs; measured as the analysis pass's forward minus the harvest), the
+     * everything the analysis pass adds: the forward beyond the hook's block (the final residual
+     * the ablation effect needs, when the hook is before the last block: measured as the analysis
+     * pass's forward minus the harvest; 0 otherwise, where that difference is only noise), the
      * encode, the streaming statistics, the pages and the commit. FLOPs per token: the forward to
      * the hook (matmuls of the blocks up to the hook's) and the dense encoder GEMM (2 d_in F).
      */
     public record Result(long tokens, int features, double harvestSeconds, AnalysisSummary analysis, double commitSeconds,
-                         double forwardFlopsPerToken, double encodeFlopsPerToken) {
-        public double extraForwardSeconds() { return Math.max(0, analysis.forwardSeconds() - harvestSeconds); }
+                         double forwardFlopsPerToken, double encodeFlopsPerToken, boolean beyondHook) {
+        public double extraForwardSeconds() { return beyondHook ? Math.max(0, analysis.forwardSeconds() - harvestSeconds) : 0; }
         public double overheadSeconds() { return extraForwardSeconds() + analysis.analysisSeconds() + commitSeconds; }
         public double ratio() { return overheadSeconds() / harvestSeconds; }
         /** The encode's FLOPs over the forward's: a floor on ratio() for any dictionary encoded densely. */
@@ -91,7 +92,8 @@ public final class AnalysisBenchmark {
                 AnalysisSummary a = FeatureAnalyzer.analyze(m, tok, hook, dict, windows.iterator(), o, out, progress);
                 long t1 = System.nanoTime();
                 out.commit();
-                return new Result(a.tokens(), dict.dFeatures(), harvest, a, (System.nanoTime() - t1) / 1e9, forward, encode);
+                boolean beyond = o.ablationEffects() && hookLayer(hook) < m.config().nLayers() - 1;
+                return new Result(a.tokens(), dict.dFeatures(), harvest, a, (System.nanoTime() - t1) / 1e9, forward, encode, beyond);
             }
         }
     }

@@ -1,7 +1,8 @@
 // Streaming feature analysis of any Dictionary (SAE, neuron basis, PCA, ICA, random) at a hook of
 // a model, over an iterator of token windows, in one pass with memory independent of corpus
 // length (Cunningham et al. 2023 §4-5; Anthropic's / Neuronpedia's feature pages). Per batch:
-// one forward to the hook (runWithCache), one encode (GEMM), then per-feature work on firing
+// one forward to the hook (runWithCache; every ABLATION_STRIDE-th batch on to the final residual
+// when the ablation effect needs it), one encode (GEMM), then per-feature work on firing
 // entries only, in parallel over fixed feature blocks (FeatureBlock). At the end PageWriter
 // computes the logit tables, the rank-one ablation effect and neighbours and hands every row to
 // the AnalysisWriter; the caller commits. Not a store or a CLI: `loupe analyze` wires this to one.

@@ -30,8 +30,6 @@ final class FeatureBlock {
     final float[] sampleHook;         // [n, samples, dIn]
     final float[] sampleResid;        // [n, samples, d_model]
     final float[] sampleAct;          // [n, samples]
-    private float[] columns;          // [n, seq]: the current window's codes of this block, transposed for cutting excerpts
-    private int columnsOf = -1;       // window the columns hold, -1 none
     private final float[] winMax;
     private final int[] winPos, touched;
     private final SkipReservoir sampleSlots, quantileSlots;
@@ -74,10 +72,8 @@ final class FeatureBlock {
     void scan(Batch b) {
         int F = b.features(), S = b.seq(), len = Math.min(excerpt, S);
         float[] codes = b.codes();
-        if (columns == null || columns.length != n * S) columns = new float[n * S];
         for (int w = 0; w < b.windows().length; w++) {
             int nTouched = 0;
-            columnsOf = -1;
             int[] toks = b.tokens()[w];
             for (int s = 0; s < S; s++) {
                 int row = w * S + s, base = row * F + f0, tok = toks[s];
@@ -119,32 +115,14 @@ final class FeatureBlock {
     /** A window where local feature i fired, with maximum a: offered to the top-k and to the quantile reservoir. */
     private void endWindow(Batch b, int w, int i, float a, int start, int len) {
         if (topCount[i] < topK) {
-            top[i * topK + topCount[i]++] = cut(b, w, i, start, len, a);
+            top[i * topK + topCount[i]++] = Excerpt.cut(b, w, start, len, f0 + i, a);
             if (topCount[i] == topK) updateMin(i);
         } else if (a > topMin[i]) {
-            top[i * topK + topMinSlot[i]] = cut(b, w, i, start, len, a);
+            top[i * topK + topMinSlot[i]] = Excerpt.cut(b, w, start, len, f0 + i, a);
             updateMin(i);
         }
         int slot = quantileSlots.offer(i, ++firingWindows[i]);
-        if (slot >= 0) quantile[i * reservoir + slot] = cut(b, w, i, start, len, a);
-    }
-
-    /**
-     * An excerpt of window w for local feature i. The block's codes of the window are transposed
-     * once, on the first cut, so that each cut copies a contiguous run instead of reading one
-     * value per row of the [rows, features] code matrix.
-     */
-    private Excerpt cut(Batch b, int w, int i, int start, int len, float a) {
-        int S = b.seq(), F = b.features();
-        if (columnsOf != w) {
-            float[] codes = b.codes();
-            for (int s = 0; s < S; s++) {
-                int base = (w * S + s) * F + f0;
-                for (int j = 0; j < n; j++) columns[j * S + s] = codes[base + j];
-            }
-            columnsOf = w;
-        }
-        return Excerpt.cut(b, w, start, len, columns, i * S, a);
+        if (slot >= 0) quantile[i * reservoir + slot] = Excerpt.cut(b, w, start, len, f0 + i, a);
     }
 
     private void updateMin(int i) {

@@ -63,6 +63,17 @@ public final class RankOneAblation {
         return alpha;
     }
 
+    /** For tests: the rows (indices into features) the closed form leaves to the search; null without an AffineEncoder. */
+    static int[] unsettled(Dictionary dict, float[] x, int[] features) {
+        AffineEncoder affine = AffineEncoder.of(dict);
+        if (affine == null) return null;
+        Map<Integer, float[]> dirs = new HashMap<>();
+        for (int f : features) dirs.computeIfAbsent(f, dict::direction);
+        int[] rows = new int[features.length];
+        for (int k = 0; k < rows.length; k++) rows[k] = k;
+        return closedForm(dict, affine, x, features, null, dirs, rows, new float[features.length]);
+    }
+
     /**
      * Sets alpha to just past the closed-form switch-off point (the bracket solve() would reach) for
      * the rows where one encode confirms that the feature is off there; returns the other rows.
@@ -76,16 +87,23 @@ public final class RankOneAblation {
             System.arraycopy(x, rows[j] * dIn, xs, j * dIn, dIn);
             feats[j] = features[rows[j]];
         }
-        float[] g = codes != null ? null : codesAt(dict, xs, feats, 0, m);
-        Map<Integer, Integer> slot = new HashMap<>();
-        for (int f : feats) slot.putIfAbsent(f, slot.size());
-        float[] d = new float[slot.size() * dIn];
-        slot.forEach((f, s) -> System.arraycopy(dirs.get(f), 0, d, s * dIn, dIn));
-        float[] pre = affine.pre(xs, m), slope = affine.slopes(d, slot.size());
+        float[] g = new float[m];                      // the codes at x
+        if (codes != null) for (int j = 0; j < m; j++) g[j] = codes[rows[j]];
+        else g = codesAt(dict, xs, feats, 0, m);
+        double[] off = new double[m];
+        if (affine.elementwise()) {
+            for (int j = 0; j < m; j++) off[j] = affine.switchOff(g[j], affine.slope(dirs.get(feats[j]), feats[j]), feats[j]);
+        } else {
+            Map<Integer, Integer> slot = new HashMap<>();
+            for (int f : feats) slot.putIfAbsent(f, slot.size());
+            float[] d = new float[slot.size() * dIn];
+            slot.forEach((f, s) -> System.arraycopy(dirs.get(f), 0, d, s * dIn, dIn));
+            float[] pre = affine.pre(xs, m), slope = affine.slopes(d, slot.size());
+            for (int j = 0; j < m; j++) off[j] = affine.switchOff(pre, j * F, slope, slot.get(feats[j]) * F, feats[j]);
+        }
         float[] probe = new float[m * dIn], a = new float[m];
         for (int j = 0; j < m; j++) {
-            double off = affine.switchOff(pre, j * F, slope, slot.get(feats[j]) * F, feats[j]);
-            a[j] = Double.isNaN(off) ? Float.NaN : (float) (off * (1 + TOLERANCE / 2));
+            a[j] = Double.isNaN(off[j]) ? Float.NaN : (float) (off[j] * (1 + TOLERANCE / 2));
             float[] dir = dirs.get(feats[j]);
             for (int c = 0; c < dIn; c++) probe[j * dIn + c] = xs[j * dIn + c] - a[j] * dir[c];
         }
@@ -93,8 +111,7 @@ public final class RankOneAblation {
         int[] rest = new int[m];
         int left = 0;
         for (int j = 0; j < m; j++) {
-            float at = codes != null ? codes[rows[j]] : g[j];
-            if (!(at > 0)) alpha[rows[j]] = 0;
+            if (!(g[j] > 0)) alpha[rows[j]] = 0;
             else if (a[j] > 0 && !(after[j] > 0)) alpha[rows[j]] = a[j];
             else rest[left++] = rows[j];
         }
