@@ -92,7 +92,11 @@ public final class RankOneAblation {
         else g = codesAt(dict, xs, feats, 0, m);
         double[] off = new double[m];
         if (affine.elementwise()) {
-            for (int j = 0; j < m; j++) off[j] = affine.switchOff(g[j], affine.slope(dirs.get(feats[j]), feats[j]), feats[j]);
+            Map<Integer, Double> slope = new HashMap<>();   // one strided dot product per feature, not per row
+            for (int j = 0; j < m; j++) {
+                int f = feats[j];
+                off[j] = affine.switchOff(g[j], slope.computeIfAbsent(f, k -> affine.slope(dirs.get(k), k)), f);
+            }
         } else {
             Map<Integer, Integer> slot = new HashMap<>();
             for (int f : feats) slot.putIfAbsent(f, slot.size());
