@@ -3,8 +3,8 @@
 // length (Cunningham et al. 2023 §4-5; Anthropic's / Neuronpedia's feature pages). Per batch of
 // 32 windows: one forward to the hook (runWithCache; every ABLATION_STRIDE-th batch on to the final
 // residual when the ablation effect needs it), then, in slices that bound the codes' memory, one
-// encode (GEMM) and per-feature work on firing
-// entries only, in parallel over fixed feature blocks (FeatureBlock). At the end PageWriter
+// encode (GEMM) and per-feature work on firing entries only, in parallel over fixed feature
+// blocks (FeatureBlock). At the end PageWriter
 // computes the logit tables, the rank-one ablation effect and neighbours and hands every row to
 // the AnalysisWriter; the caller commits. Not a store or a CLI: `loupe analyze` wires this to one.
 package dev.loupe.features;
