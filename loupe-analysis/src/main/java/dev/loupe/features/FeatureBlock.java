@@ -11,7 +11,7 @@ package dev.loupe.features;
 import dev.loupe.util.Rng;
 
 final class FeatureBlock {
-    static final int ABLATION_SAMPLES = 4;   // per feature: the mean effect is a page statistic; each sample costs two encodes (RankOneAblation)
+    static final int ABLATION_SAMPLES = 4;   // per feature: the mean effect is a page statistic; each sample costs one or two encodes (RankOneAblation)
 
     final int f0, n;
     private final int topK, reservoir, excerpt, dIn, dModel, samples;
