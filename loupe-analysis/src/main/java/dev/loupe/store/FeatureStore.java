@@ -53,7 +53,7 @@ public final class FeatureStore implements AutoCloseable {
     /** Opens (creating if needed) a store for reading and writing, upgrading its schema to the latest. */
     public static FeatureStore open(Path path) { return open(path, false, DEFAULT_BUSY_MILLIS); }
 
-    /** Opens an existing store read-only (what the browser uses); it must already have the latest schema. */
+    /** Opens an existing store read-only (what the browser uses); its schema must be Migrations.READABLE_FROM or later. */
     public static FeatureStore openReadOnly(Path path) { return open(path, true, DEFAULT_BUSY_MILLIS); }
 
     static FeatureStore open(Path path, boolean readOnly, int busyMillis) {
@@ -63,8 +63,8 @@ public final class FeatureStore implements AutoCloseable {
             Migrations.checkNotNewer(v, path);
             if (readOnly && v == 0)
                 throw new FormatException("feature store " + path + " is an empty SQLite database, not a Loupe store; create it with `loupe analyze`");
-            if (readOnly && v < Migrations.LATEST)
-                throw new FormatException("feature store " + path + " has schema version " + v + " but this Loupe needs " + Migrations.LATEST
+            if (readOnly && v < Migrations.READABLE_FROM)
+                throw new FormatException("feature store " + path + " has schema version " + v + " but this Loupe reads " + Migrations.READABLE_FROM + " or later"
                         + "; open it read-write once (any writing Loupe command) to upgrade it");
             if (!readOnly && v < Migrations.LATEST) Migrations.migrate(c, path);
             return new FeatureStore(path, c, readOnly);

@@ -71,6 +71,9 @@ class MigrationsTest {
                         + "(" + run + ", 0, 'top', 0, 0, 0, 0, 1, x'', x'', 'published" + run + " words', x''), "
                         + "(" + run + ", 0, 'random', 0, 0, 0, 0, 1, x'', x'', 'random" + run + "', x'')");
             assertEquals(2, count(st, "SELECT count(*) FROM examples_fts WHERE examples_fts MATCH 'words'"), "V002 indexed both runs");
+            try (FeatureStore ro = FeatureStore.openReadOnly(db)) {
+                assertEquals(List.of("d"), ro.dictionaries().stream().map(DictionaryInfo::name).toList(), "a V002 store reads without upgrading");
+            }
             assertEquals(3, Migrations.migrate(c, db, List.of(script(1), script(2), script(3))));
             assertEquals(1, count(st, "SELECT count(*) FROM examples_fts WHERE examples_fts MATCH 'published1'"));
             assertEquals(0, count(st, "SELECT count(*) FROM examples_fts WHERE examples_fts MATCH 'published2'"), "the killed run is out of the index");
