@@ -11,7 +11,6 @@ import dev.loupe.activations.HarvestOptions;
 import dev.loupe.activations.Harvester;
 import dev.loupe.dictionary.Baselines;
 import dev.loupe.dictionary.Dictionary;
-import dev.loupe.io.DType;
 import dev.loupe.model.RandomInit;
 import dev.loupe.model.Transformer;
 import dev.loupe.model.arch.ModelLoader;
@@ -107,7 +106,7 @@ public record AnalyzeJob(Path model, Path store, Path sae, String baseline, int 
             fit = train.take(fitted ? (FIT_ROWS + ctx - 1) / ctx : 1);
         }
         if (fit.length == 0) throw new ConfigException("the corpus's training split has no full context window to fit " + baseline + " on; use a larger corpus");
-        float[] rows = Harvester.collect(m, hook, fit, new HarvestOptions(32, false, 0, DType.F32, 16384));   // [windows·ctx, dIn]
+        float[] rows = Harvester.collect(m, hook, fit, HarvestOptions.everyPosition(32));   // [windows·ctx, dIn]
         int dIn = rows.length / (fit.length * ctx);
         int k = baselineFeatures > 0 ? baselineFeatures : dIn;
         return switch (baseline) {

@@ -11,12 +11,17 @@ record Excerpt(int[] tokens, float[] acts, int document, int position, float max
         return Math.max(0, Math.min(seq - len, pos - before));
     }
 
-    /** Cuts the excerpt [start, start + len) of window w from a batch; col[colOff + s] is the feature's activation at position s. */
-    static Excerpt cut(Batch b, int w, int start, int len, float[] col, int colOff, float max) {
+    /**
+     * Cuts the excerpt [start, start + len) of window w from a batch for feature f. Reading len
+     * values down the code matrix's column costs less than transposing a block of it per window:
+     * after the first windows, few features of a block keep an excerpt from any one window.
+     */
+    static Excerpt cut(Batch b, int w, int start, int len, int f, float max) {
         int[] t = new int[len];
         float[] a = new float[len];
         System.arraycopy(b.tokens()[w], start, t, 0, len);
-        System.arraycopy(col, colOff + start, a, 0, len);
+        int F = b.features(), row = w * b.seq() + start;
+        for (int s = 0; s < len; s++) a[s] = b.codes()[(row + s) * F + f];
         return new Excerpt(t, a, b.windows()[w].document(), b.windows()[w].start() + start, max);
     }
 }

@@ -1,8 +1,10 @@
 // Streaming feature analysis of any Dictionary (SAE, neuron basis, PCA, ICA, random) at a hook of
 // a model, over an iterator of token windows, in one pass with memory independent of corpus
-// length (Cunningham et al. 2023 §4-5; Anthropic's / Neuronpedia's feature pages). Per batch:
-// one forward to the hook (runWithCache), one encode (GEMM), then per-feature work on firing
-// entries only, in parallel over fixed feature blocks (FeatureBlock). At the end PageWriter
+// length (Cunningham et al. 2023 §4-5; Anthropic's / Neuronpedia's feature pages). Per batch of
+// 32 windows: one forward to the hook (runWithCache; every ABLATION_STRIDE-th batch on to the final
+// residual when the ablation effect needs it), then, in slices that bound the codes' memory, one
+// encode (GEMM) and per-feature work on firing entries only, in parallel over fixed feature
+// blocks (FeatureBlock). At the end PageWriter
 // computes the logit tables, the rank-one ablation effect and neighbours and hands every row to
 // the AnalysisWriter; the caller commits. Not a store or a CLI: `loupe analyze` wires this to one.
 package dev.loupe.features;
@@ -20,6 +22,7 @@ import dev.loupe.util.ConfigException;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,11 +30,17 @@ import java.util.List;
 public final class FeatureAnalyzer {
     /** Features per block: fixed (not per thread count) so that sampling does not depend on --threads. */
     private static final int BLOCKS = 16;
-    /** Codes per batch (rows x features): bounds the batch's memory. */
+    /** Codes per encode (rows x features): bounds the codes' memory; a forward batch is encoded in slices of this size. */
     private static final long BATCH_CODES = 1L << 23;
-    /** Windows per batch at most: enough rows for efficient GEMMs. */
+    /** Windows per forward batch: enough rows for efficient GEMMs, whatever the dictionary's width. */
     private static final int MAX_BATCH = 32;
     private static final long PROGRESS_NANOS = 10_000_000_000L;
+    /**
+     * When the hook is before the last block, the final residual the ablation effect needs costs
+     * the forward through the later blocks: only every ABLATION_STRIDE-th batch pays it and
+     * supplies the ablation samples (a uniform subsample of the corpus's firing tokens).
+     */
+    static final int ABLATION_STRIDE = 8;
 
     private FeatureAnalyzer() {}
 
@@ -50,7 +59,8 @@ public final class FeatureAnalyzer {
         HookPath path = HookPath.of(model, hook);
         boolean ablation = opts.ablationEffects() && path != null;
         String finalResid = "blocks." + (model.config().nLayers() - 1) + ".hook_resid_post";
-        List<String> names = new ArrayList<>(new LinkedHashSet<>(ablation ? List.of(hook, finalResid) : List.of(hook)));
+        List<String> withResid = new ArrayList<>(new LinkedHashSet<>(List.of(hook, finalResid)));
+        int stride = hook.startsWith("blocks." + (model.config().nLayers() - 1) + ".") ? 1 : ABLATION_STRIDE;
 
         int per = (F + BLOCKS - 1) / BLOCKS;
         List<FeatureBlock> list = new ArrayList<>();
@@ -59,13 +69,13 @@ public final class FeatureAnalyzer {
         RandomWindows random = new RandomWindows(opts.randomExamples(), opts.exampleWindow(), opts.seed());
         long[] tokenFreq = new long[V];
         long tokens = 0, forward = 0, encode = 0, stats = 0, lastReport = System.nanoTime(), start = lastReport;
-        int nWindows = 0;
+        int nWindows = 0, nBatches = 0;
 
         TokenWindows.Window first = windows.next();
-        int S = first.tokens().length, batch = (int) Math.max(1, Math.min(MAX_BATCH, BATCH_CODES / ((long) S * F)));
+        int S = first.tokens().length, sub = (int) Math.max(1, Math.min(MAX_BATCH, BATCH_CODES / ((long) S * F)));
         List<TokenWindows.Window> pending = new ArrayList<>(List.of(first));
         while (true) {
-            while (pending.size() < batch && windows.hasNext()) pending.add(windows.next());
+            while (pending.size() < MAX_BATCH && windows.hasNext()) pending.add(windows.next());
             if (pending.isEmpty()) break;
             TokenWindows.Window[] ws = pending.toArray(TokenWindows.Window[]::new);
             pending.clear();
@@ -80,27 +90,35 @@ public final class FeatureAnalyzer {
                     tokenFreq[t]++;
                 }
             }
+            boolean residBatch = ablation && nBatches++ % stride == 0;
             long t0 = System.nanoTime();
-            ActivationCache cache = model.runWithCache(ids, names);
+            ActivationCache cache = model.runWithCache(ids, residBatch ? withResid : List.of(hook));
             Tensor h = cache.get(hook);
             if (h.numel() != (long) B * S * dIn)
                 throw new ConfigException("hook " + hook + " gives " + h.numel() / ((long) B * S) + " values per position but the dictionary reads " + dIn
                         + "; use a dictionary trained on this hook");
             long t1 = System.nanoTime();
-            float[] codes = dict.encode(new Tensor(h.data(), B * S, dIn)).data();
-            long t2 = System.nanoTime();
-            Batch b = new Batch(ws, ids, S, codes, F, h.data(), dIn, ablation ? cache.get(finalResid).data() : null, D);
-            random.offer(b);
-            Parallel.forRange(blocks.length, (lo, hi) -> { for (int i = lo; i < hi; i++) blocks[i].scan(b); });
-            long t3 = System.nanoTime();
             forward += t1 - t0;
-            encode += t2 - t1;
-            stats += t3 - t2;
+            float[] resid = residBatch ? cache.get(finalResid).data() : null;
+            for (int w0 = 0; w0 < B; w0 += sub) {     // encode and scan in slices that bound the codes' memory
+                int w1 = Math.min(B, w0 + sub), r0 = w0 * S, r1 = w1 * S;
+                long t2 = System.nanoTime();
+                float[] x = B == w1 - w0 ? h.data() : Arrays.copyOfRange(h.data(), r0 * dIn, r1 * dIn);
+                float[] codes = dict.encode(new Tensor(x, r1 - r0, dIn)).data();
+                long t3 = System.nanoTime();
+                Batch b = new Batch(Arrays.copyOfRange(ws, w0, w1), Arrays.copyOfRange(ids, w0, w1), S, codes, F, x, dIn,
+                        resid == null ? null : Arrays.copyOfRange(resid, r0 * D, r1 * D), D);
+                random.offer(b);
+                Parallel.forRange(blocks.length, (lo, hi) -> { for (int i = lo; i < hi; i++) blocks[i].scan(b); });
+                encode += t3 - t2;
+                stats += System.nanoTime() - t3;
+            }
             tokens += (long) B * S;
             nWindows += B;
-            if (progress != null && t3 - lastReport > PROGRESS_NANOS) {
-                progress.printf("analyze: %,d windows, %,d tokens, %.0f tokens/s%n", nWindows, tokens, tokens / ((t3 - start) / 1e9));
-                lastReport = t3;
+            long now = System.nanoTime();
+            if (progress != null && now - lastReport > PROGRESS_NANOS) {
+                progress.printf("analyze: %,d windows, %,d tokens, %.0f tokens/s%n", nWindows, tokens, tokens / ((now - start) / 1e9));
+                lastReport = now;
             }
         }
 
@@ -111,6 +129,6 @@ public final class FeatureAnalyzer {
         for (FeatureBlock blk : blocks) for (long c : blk.fire) fires += c;
         String mode = !ablation ? "off" : path.exactAblation ? "exact" : "direct-path";
         return new AnalysisSummary(tokens, nWindows, F, r.dead(), (double) fires / tokens, forward / 1e9, encode / 1e9, stats / 1e9,
-                (t5 - t4) / 1e9, mode);
+                (t5 - t4) / 1e9, mode, r.pages());
     }
 }

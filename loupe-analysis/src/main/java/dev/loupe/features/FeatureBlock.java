@@ -1,7 +1,8 @@
 // Streaming state of a contiguous range of features [f0, f0 + n) for FeatureAnalyzer: fire counts,
 // sums and maxima, fine activation histograms, (token, bin) counts, the top-k windows, a uniform
 // reservoir of firing windows (the quantile samples) and a uniform reservoir of firing tokens with
-// their hook activation and final residual (the ablation samples). Blocks are independent, so the
+// their hook activation and final residual (the ablation samples; only from batches that carry
+// the final residual, see FeatureAnalyzer.ABLATION_STRIDE). Blocks are independent, so the
 // analyzer scans them in parallel; per-feature work touches only firing entries (code > 0).
 // Memory: O(n x (bins + examples x excerpt + samples x width)), independent of corpus length.
 // "Firing" means activation > 0, as in the store (FeatureStats).
@@ -10,7 +11,7 @@ package dev.loupe.features;
 import dev.loupe.util.Rng;
 
 final class FeatureBlock {
-    static final int ABLATION_SAMPLES = 8;
+    static final int ABLATION_SAMPLES = 4;   // per feature: the mean effect is a page statistic; each sample costs one or two encodes (RankOneAblation)
 
     final int f0, n;
     private final int topK, reservoir, excerpt, dIn, dModel, samples;
@@ -29,8 +30,6 @@ final class FeatureBlock {
     final float[] sampleHook;         // [n, samples, dIn]
     final float[] sampleResid;        // [n, samples, d_model]
     final float[] sampleAct;          // [n, samples]
-    private float[] columns;          // [n, seq]: the current window's codes of this block, transposed for cutting excerpts
-    private int columnsOf = -1;       // window the columns hold, -1 none
     private final float[] winMax;
     private final int[] winPos, touched;
     private final SkipReservoir sampleSlots, quantileSlots;
@@ -73,10 +72,8 @@ final class FeatureBlock {
     void scan(Batch b) {
         int F = b.features(), S = b.seq(), len = Math.min(excerpt, S);
         float[] codes = b.codes();
-        if (columns == null || columns.length != n * S) columns = new float[n * S];
         for (int w = 0; w < b.windows().length; w++) {
             int nTouched = 0;
-            columnsOf = -1;
             int[] toks = b.tokens()[w];
             for (int s = 0; s < S; s++) {
                 int row = w * S + s, base = row * F + f0, tok = toks[s];
@@ -89,7 +86,7 @@ final class FeatureBlock {
                     int bin = ActivationBins.of(a);
                     hist[i * ActivationBins.COUNT + bin]++;
                     tokenBins.add(i, tok, bin, a);
-                    if (samples > 0) sample(b, i, row, a);
+                    if (samples > 0 && b.resid() != null) sample(b, i, row, a);
                     if (a > winMax[i]) {
                         if (winMax[i] == 0) touched[nTouched++] = i;
                         winMax[i] = a;
@@ -118,32 +115,14 @@ final class FeatureBlock {
     /** A window where local feature i fired, with maximum a: offered to the top-k and to the quantile reservoir. */
     private void endWindow(Batch b, int w, int i, float a, int start, int len) {
         if (topCount[i] < topK) {
-            top[i * topK + topCount[i]++] = cut(b, w, i, start, len, a);
+            top[i * topK + topCount[i]++] = Excerpt.cut(b, w, start, len, f0 + i, a);
             if (topCount[i] == topK) updateMin(i);
         } else if (a > topMin[i]) {
-            top[i * topK + topMinSlot[i]] = cut(b, w, i, start, len, a);
+            top[i * topK + topMinSlot[i]] = Excerpt.cut(b, w, start, len, f0 + i, a);
             updateMin(i);
         }
         int slot = quantileSlots.offer(i, ++firingWindows[i]);
-        if (slot >= 0) quantile[i * reservoir + slot] = cut(b, w, i, start, len, a);
-    }
-
-    /**
-     * An excerpt of window w for local feature i. The block's codes of the window are transposed
-     * once, on the first cut, so that each cut copies a contiguous run instead of reading one
-     * value per row of the [rows, features] code matrix.
-     */
-    private Excerpt cut(Batch b, int w, int i, int start, int len, float a) {
-        int S = b.seq(), F = b.features();
-        if (columnsOf != w) {
-            float[] codes = b.codes();
-            for (int s = 0; s < S; s++) {
-                int base = (w * S + s) * F + f0;
-                for (int j = 0; j < n; j++) columns[j * S + s] = codes[base + j];
-            }
-            columnsOf = w;
-        }
-        return Excerpt.cut(b, w, start, len, columns, i * S, a);
+        if (slot >= 0) quantile[i * reservoir + slot] = Excerpt.cut(b, w, start, len, f0 + i, a);
     }
 
     private void updateMin(int i) {

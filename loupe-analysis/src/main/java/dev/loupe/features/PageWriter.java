@@ -35,7 +35,7 @@ final class PageWriter {
     static final int TOKEN_TABLE = 64, RANGE_TOKENS = 5;
     private static final int CHUNK = 256;
 
-    record Result(int dead) {}
+    record Result(int dead, AnalysisSummary.Pages pages) {}
 
     private record Tops(int[][] pos, float[][] posVal, int[][] neg, float[][] negVal) {}
 
@@ -52,6 +52,7 @@ final class PageWriter {
         long t0 = System.nanoTime();
         float[] resid = path == null ? null : path.toResidual(dirs, F, dIn);                // [F, d_model]
         Tops direct = path == null ? null : tops(path, path.normDirections(resid.clone(), F), F, o.logitTopN());
+        long tAblation = System.nanoTime();
         float[] alphaMean = new float[F];
         int[] used = new int[F];
         Tops ablated = ablation ? ablation(dict, path, blocks, resid, alphaMean, used, o.logitTopN()) : null;
@@ -88,10 +89,11 @@ final class PageWriter {
                 }
             }
         }
+        var pages = new AnalysisSummary.Pages((tAblation - t0) / 1e9, (t1 - tAblation) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
         if (progress != null)
-            progress.printf(java.util.Locale.ROOT, "pages: logit tables and ablation %.1fs, neighbours %.1fs, rows %.1fs%n",
-                    (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
-        return new Result(dead);
+            progress.printf(java.util.Locale.ROOT, "pages: logit tables %.1fs, ablation %.1fs, neighbours %.1fs, rows %.1fs%n",
+                    pages.logitSeconds(), pages.ablationSeconds(), pages.neighbourSeconds(), pages.rowSeconds());
+        return new Result(dead, pages);
     }
 
     /** Writes the log-spaced histogram (consecutive fine bins grouped); returns each fine bin's published bin (-1 outside). */

@@ -1,6 +1,7 @@
 // Counts and activation sums per (feature, token, fine activation bin) of one FeatureBlock, in an
-// open-addressing hash table (linear probing, long keys): one probe per firing entry. Its size is
-// bounded by the distinct triples seen (at most features x vocab x bins), not by corpus length.
+// open-addressing hash table (linear probing, long keys; key and value side by side, so a probe
+// touches one cache line): one probe per firing entry. Its size is bounded by the distinct
+// triples seen (at most features x vocab x bins), not by corpus length.
 // From it the analysis derives the per-token table (summing bins) and, per histogram bin, which
 // tokens produced it (Cunningham et al. 2023 Fig. 4 left). Not thread-safe: one per block.
 package dev.loupe.features;
@@ -9,9 +10,7 @@ import java.util.Arrays;
 
 final class TokenBinCounts {
     private final int vocab;
-    private long[] keys;       // key + 1; 0 = empty
-    private int[] counts;
-    private float[] sums;
+    private long[] table;      // [capacity, 2]: key + 1 (0 = empty), then count << 32 | float bits of the sum: one cache line per probe
     private int size, mask;
 
     TokenBinCounts(int vocab) {
@@ -20,9 +19,7 @@ final class TokenBinCounts {
     }
 
     private void allocate(int capacity) {
-        keys = new long[capacity];
-        counts = new int[capacity];
-        sums = new float[capacity];
+        table = new long[2 * capacity];
         mask = capacity - 1;
         size = 0;
     }
@@ -31,29 +28,41 @@ final class TokenBinCounts {
         return ((long) feature * vocab + token) * ActivationBins.COUNT + bin + 1;
     }
 
+    private static long pack(int count, float sum) {
+        return (long) count << 32 | (Float.floatToRawIntBits(sum) & 0xFFFFFFFFL);
+    }
+
+    private int slotOf(long k) {
+        return (int) ((k * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+    }
+
     void add(int feature, int token, int bin, float act) {
         long k = key(feature, token, bin);
-        int slot = (int) ((k * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+        int slot = slotOf(k);
         while (true) {
-            long cur = keys[slot];
-            if (cur == k) { counts[slot]++; sums[slot] += act; return; }
+            long cur = table[2 * slot];
+            if (cur == k) {
+                long v = table[2 * slot + 1];
+                table[2 * slot + 1] = pack((int) (v >>> 32) + 1, Float.intBitsToFloat((int) v) + act);
+                return;
+            }
             if (cur == 0) break;
             slot = (slot + 1) & mask;
         }
-        keys[slot] = k;
-        counts[slot] = 1;
-        sums[slot] = act;
-        if (++size * 3 > keys.length * 2) grow();
+        table[2 * slot] = k;
+        table[2 * slot + 1] = pack(1, act);
+        if (++size * 3 > (mask + 1) * 2) grow();
     }
 
     private void grow() {
-        long[] k = keys; int[] c = counts; float[] s = sums;
-        allocate(keys.length * 2);
-        for (int i = 0; i < k.length; i++) {
-            if (k[i] == 0) continue;
-            int slot = (int) ((k[i] * 0x9E3779B97F4A7C15L) >>> 40) & mask;
-            while (keys[slot] != 0) slot = (slot + 1) & mask;
-            keys[slot] = k[i]; counts[slot] = c[i]; sums[slot] = s[i];
+        long[] old = table;
+        allocate(2 * (mask + 1));
+        for (int i = 0; i < old.length; i += 2) {
+            if (old[i] == 0) continue;
+            int slot = slotOf(old[i]);
+            while (table[2 * slot] != 0) slot = (slot + 1) & mask;
+            table[2 * slot] = old[i];
+            table[2 * slot + 1] = old[i + 1];
             size++;
         }
     }
@@ -63,18 +72,18 @@ final class TokenBinCounts {
 
     Grouped grouped(int features) {
         int[] start = new int[features + 1];
-        for (long k : keys) if (k != 0) start[(int) ((k - 1) / ActivationBins.COUNT / vocab) + 1]++;
+        for (int i = 0; i < table.length; i += 2) if (table[i] != 0) start[(int) ((table[i] - 1) / ActivationBins.COUNT / vocab) + 1]++;
         for (int i = 0; i < features; i++) start[i + 1] += start[i];
         int[] fill = Arrays.copyOf(start, features);
         int[] token = new int[size], bin = new int[size], count = new int[size];
         float[] sum = new float[size];
-        for (int i = 0; i < keys.length; i++) {
-            long k = keys[i] - 1;
+        for (int i = 0; i < table.length; i += 2) {
+            long k = table[i] - 1;
             if (k < 0) continue;
             int b = (int) (k % ActivationBins.COUNT);
             long ft = k / ActivationBins.COUNT;
             int f = (int) (ft / vocab), at = fill[f]++;
-            token[at] = (int) (ft % vocab); bin[at] = b; count[at] = counts[i]; sum[at] = sums[i];
+            token[at] = (int) (ft % vocab); bin[at] = b; count[at] = (int) (table[i + 1] >>> 32); sum[at] = Float.intBitsToFloat((int) table[i + 1]);
         }
         return new Grouped(start, token, bin, count, sum);
     }

@@ -1,5 +1,7 @@
 package dev.loupe.intervene;
 
+import dev.loupe.activations.HarvestOptions;
+import dev.loupe.activations.Harvester;
 import dev.loupe.corpus.CorpusOptions;
 import dev.loupe.corpus.Corpora;
 import dev.loupe.corpus.Document;
@@ -9,6 +11,7 @@ import dev.loupe.dictionary.Baselines;
 import dev.loupe.dictionary.Dictionary;
 import dev.loupe.model.Transformer;
 import dev.loupe.sae.io.SaeFolders;
+import dev.loupe.sae.train.ArraySource;
 import dev.loupe.tokenizer.Tokenizer;
 import dev.loupe.util.ConfigException;
 
@@ -49,8 +52,9 @@ public record Site(String name, String hook, Dictionary dict) {
             case "neurons" -> Baselines.neuronBasis(width);
             case "random" -> Baselines.randomDirections(width, m, seed);
             default -> {
-                var rows = Activations.collect(model, hook, fitWindows.get(), 16);
-                yield spec.equals("pca") ? Baselines.pca(rows.source(), rows.n(), m) : Baselines.ica(rows.source(), rows.n(), m, seed, 200);
+                float[] rows = Harvester.collect(model, hook, fitWindows.get(), HarvestOptions.everyPosition(16));   // [n, width]
+                var source = new ArraySource(rows, width);
+                yield spec.equals("pca") ? Baselines.pca(source, rows.length / width, m) : Baselines.ica(source, rows.length / width, m, seed, 200);
             }
         };
         return new Site(spec + (spec.equals("neurons") ? "" : "-" + m), hook, d);

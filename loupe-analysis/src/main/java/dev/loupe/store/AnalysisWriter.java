@@ -27,7 +27,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 public final class AnalysisWriter implements AutoCloseable {
-    static final int BATCH_ROWS = 5_000;
+    /** Rows per staged transaction: large, because each commit rewrites the B-tree pages it touched into the WAL. */
+    static final int BATCH_ROWS = 20_000;
+    private static final int CACHE_KIB = 64 * 1024;
     private static final List<String> RUN_TABLES = List.of("features", "feature_stats", "examples", "histograms", "logits",
             "token_stats", "range_tokens", "neighbours");
     /** Runs (store file + run id) being written by writers open in this JVM: their pid is ours, so pid liveness cannot tell. */
@@ -51,15 +53,16 @@ public final class AnalysisWriter implements AutoCloseable {
         this.conn = conn;
         this.dict = dict;
         this.runId = runId;
-        insFeature = prepare("INSERT INTO features(run_id, feature, fire_count, token_count, density, mean_act, max_act) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        insStat = prepare("INSERT INTO feature_stats(run_id, feature, name, value) VALUES (?, ?, ?, ?)");
+        // the run id is a literal of each statement: one bind less per row
+        insFeature = prepare("INSERT INTO features(run_id, feature, fire_count, token_count, density, mean_act, max_act) VALUES (" + runId + ", ?, ?, ?, ?, ?, ?)");
+        insStat = prepare("INSERT INTO feature_stats(run_id, feature, name, value) VALUES (" + runId + ", ?, ?, ?)");
         insExample = prepare("INSERT INTO examples(run_id, feature, kind, grp, rank, doc_id, position, max_act, token_ids, acts, text, token_ends) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        insHistogram = prepare("INSERT INTO histograms(run_id, feature, kind, edges, counts) VALUES (?, ?, ?, ?, ?)");
-        insLogit = prepare("INSERT INTO logits(run_id, feature, kind, sign, rank, token_id, token, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        insToken = prepare("INSERT INTO token_stats(run_id, feature, token_id, token, count, mean_act) VALUES (?, ?, ?, ?, ?, ?)");
-        insRange = prepare("INSERT INTO range_tokens(run_id, feature, bin, token_id, token, count) VALUES (?, ?, ?, ?, ?, ?)");
-        insNeighbour = prepare("INSERT INTO neighbours(run_id, feature, other_dictionary_id, rank, other_feature, cosine) VALUES (?, ?, ?, ?, ?, ?)");
+                + "VALUES (" + runId + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insHistogram = prepare("INSERT INTO histograms(run_id, feature, kind, edges, counts) VALUES (" + runId + ", ?, ?, ?, ?)");
+        insLogit = prepare("INSERT INTO logits(run_id, feature, kind, sign, rank, token_id, token, value) VALUES (" + runId + ", ?, ?, ?, ?, ?, ?, ?)");
+        insToken = prepare("INSERT INTO token_stats(run_id, feature, token_id, token, count, mean_act) VALUES (" + runId + ", ?, ?, ?, ?, ?)");
+        insRange = prepare("INSERT INTO range_tokens(run_id, feature, bin, token_id, token, count) VALUES (" + runId + ", ?, ?, ?, ?, ?)");
+        insNeighbour = prepare("INSERT INTO neighbours(run_id, feature, other_dictionary_id, rank, other_feature, cosine) VALUES (" + runId + ", ?, ?, ?, ?, ?)");
         knownDictionaries.add(dict.id());
     }
 
@@ -67,6 +70,7 @@ public final class AnalysisWriter implements AutoCloseable {
         Path path = store.path();
         Connection c = StoreFiles.connect(path, false, FeatureStore.DEFAULT_BUSY_MILLIS);
         try {
+            StoreFiles.exec(c, "PRAGMA cache_size = -" + CACHE_KIB, path);   // the default 2 MB thrashes on the secondary indexes
             long runId = store.write("begin analysis of " + dict.name(), () -> {
                 cleanUp(store.connection(), path, dict);
                 ProcessHandle self = ProcessHandle.current();
@@ -97,24 +101,24 @@ public final class AnalysisWriter implements AutoCloseable {
         checkFeature(s.feature());
         if (written.get(s.feature())) throw new ConfigException("analysis of " + dict.name() + " wrote feature " + s.feature() + " twice");
         written.set(s.feature());
-        add(insFeature, runId, s.feature(), s.fireCount(), s.tokenCount(), s.density(), s.meanAct(), s.maxAct());
+        add(insFeature, s.feature(), s.fireCount(), s.tokenCount(), s.density(), s.meanAct(), s.maxAct());
     }
 
     /** A further named statistic of a feature (e.g. "skewness", "decoder_norm"). */
     public void stat(int feature, String name, double value) {
         checkFeature(feature);
-        add(insStat, runId, feature, name, value);
+        add(insStat, feature, name, value);
     }
 
     public void example(int feature, Example e) {
         checkFeature(feature);
-        add(insExample, runId, feature, e.kind().sql(), e.group(), e.rank(), e.docId(), e.position(), (double) e.maxAct(),
+        add(insExample, feature, e.kind().sql(), e.group(), e.rank(), e.docId(), e.position(), (double) e.maxAct(),
                 Blobs.ints(e.tokenIds()), Blobs.floats(e.acts()), e.text(), Blobs.ints(e.tokenEnds()));
     }
 
     public void histogram(int feature, String kind, Histogram h) {
         checkFeature(feature);
-        add(insHistogram, runId, feature, kind, Blobs.floats(h.edges()), Blobs.longs(h.counts()));
+        add(insHistogram, feature, kind, Blobs.floats(h.edges()), Blobs.longs(h.counts()));
     }
 
     public void logits(int feature, LogitTable table) {
@@ -124,26 +128,26 @@ public final class AnalysisWriter implements AutoCloseable {
     }
 
     private void logit(int feature, LogitTable.Kind kind, int sign, int rank, LogitEntry e) {
-        add(insLogit, runId, feature, kind.sql(), sign, rank, e.tokenId(), e.token(), (double) e.value());
+        add(insLogit, feature, kind.sql(), sign, rank, e.tokenId(), e.token(), (double) e.value());
     }
 
     /** The feature's per-token table: the tokens it fires on, with count and mean activation. */
     public void tokenStats(int feature, List<TokenStat> stats) {
         checkFeature(feature);
-        for (TokenStat t : stats) add(insToken, runId, feature, t.tokenId(), t.token(), t.count(), t.meanAct());
+        for (TokenStat t : stats) add(insToken, feature, t.tokenId(), t.token(), t.count(), t.meanAct());
     }
 
     /** Which tokens produced activations in histogram bin {@code bin} (meanAct is ignored). */
     public void rangeTokens(int feature, int bin, List<TokenStat> tokens) {
         checkFeature(feature);
-        for (TokenStat t : tokens) add(insRange, runId, feature, bin, t.tokenId(), t.token(), t.count());
+        for (TokenStat t : tokens) add(insRange, feature, bin, t.tokenId(), t.token(), t.count());
     }
 
     /** Nearest features by decoder cosine, best first, in this dictionary or another (otherDictionaryId). */
     public void neighbours(int feature, long otherDictionaryId, List<Neighbour> ns) {
         checkFeature(feature);
         checkDictionary(otherDictionaryId);
-        for (int i = 0; i < ns.size(); i++) add(insNeighbour, runId, feature, otherDictionaryId, i, ns.get(i).feature(), (double) ns.get(i).cosine());
+        for (int i = 0; i < ns.size(); i++) add(insNeighbour, feature, otherDictionaryId, i, ns.get(i).feature(), (double) ns.get(i).cosine());
     }
 
     /**
@@ -162,6 +166,8 @@ public final class AnalysisWriter implements AutoCloseable {
             if (!"writing".equals(status))
                 throw new LoupeException("analysis run " + runId + " of " + dict.name() + " was removed from " + path + " while being written (status "
                         + status + "); was another writer cleaning up? Re-run the analysis");
+            // The full-text index of the run's examples, in one statement (V003.sql): cheaper than a trigger per row.
+            exec("INSERT INTO examples_fts(rowid, text) SELECT example_id, text FROM examples WHERE run_id = " + runId + " AND kind <> 'random'");
             String now = Instant.now().toString();
             exec("UPDATE analysis_runs SET status = 'superseded' WHERE dictionary_id = " + dict.id() + " AND status = 'complete'");
             exec("UPDATE analysis_runs SET status = 'complete', finished_at = '" + now + "' WHERE run_id = " + runId);

@@ -35,7 +35,7 @@ public final class FeatureStore implements AutoCloseable {
     private final boolean readOnly;
     private final FeatureQueries queries;
     private int depth;                   // transaction nesting: only the outermost call begins/commits
-    int analysisBatchRows = AnalysisWriter.BATCH_ROWS;   // rows per staged transaction; tests lower it
+    private int analysisBatchRows = AnalysisWriter.BATCH_ROWS;
 
     private FeatureStore(Path path, Connection conn, boolean readOnly) {
         this.path = path;
@@ -44,10 +44,16 @@ public final class FeatureStore implements AutoCloseable {
         this.queries = new FeatureQueries(this);
     }
 
+    /** Rows an AnalysisWriter stages per transaction (default 20,000); less bounds its memory, and lets tests see batches mid-run. */
+    public void setAnalysisBatchRows(int rows) {
+        if (rows < 1) throw new ConfigException("analysis batch rows " + rows + " must be >= 1");
+        analysisBatchRows = rows;
+    }
+
     /** Opens (creating if needed) a store for reading and writing, upgrading its schema to the latest. */
     public static FeatureStore open(Path path) { return open(path, false, DEFAULT_BUSY_MILLIS); }
 
-    /** Opens an existing store read-only (what the browser uses); it must already have the latest schema. */
+    /** Opens an existing store read-only (what the browser uses); its schema must be Migrations.READABLE_FROM or later. */
     public static FeatureStore openReadOnly(Path path) { return open(path, true, DEFAULT_BUSY_MILLIS); }
 
     static FeatureStore open(Path path, boolean readOnly, int busyMillis) {
@@ -57,8 +63,8 @@ public final class FeatureStore implements AutoCloseable {
             Migrations.checkNotNewer(v, path);
             if (readOnly && v == 0)
                 throw new FormatException("feature store " + path + " is an empty SQLite database, not a Loupe store; create it with `loupe analyze`");
-            if (readOnly && v < Migrations.LATEST)
-                throw new FormatException("feature store " + path + " has schema version " + v + " but this Loupe needs " + Migrations.LATEST
+            if (readOnly && v < Migrations.READABLE_FROM)
+                throw new FormatException("feature store " + path + " has schema version " + v + " but this Loupe reads " + Migrations.READABLE_FROM + " or later"
                         + "; open it read-write once (any writing Loupe command) to upgrade it");
             if (!readOnly && v < Migrations.LATEST) Migrations.migrate(c, path);
             return new FeatureStore(path, c, readOnly);

@@ -30,6 +30,9 @@ final class Migrations {
     /** Schema version this code writes and reads. */
     static final int LATEST = SCRIPTS.size();
 
+    /** Oldest schema a read-only open accepts: V003 changed only how writers fill the full-text index, so V002 stores read the same. */
+    static final int READABLE_FROM = 2;
+
     private static List<String> loadScripts() {
         List<String> scripts = new ArrayList<>();
         for (int v = 1; ; v++) {

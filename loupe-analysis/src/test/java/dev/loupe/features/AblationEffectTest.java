@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class AblationEffectTest {
     static final String HOOK = "blocks.0.mlp.hook_post";
-    static final int SEQ = 64, WINDOWS = 4, NEURON = 7, FIRING = 5;
+    static final int SEQ = 64, WINDOWS = 4, NEURON = 7, FIRING = FeatureBlock.ABLATION_SAMPLES;
 
     @TempDir Path dir;
 

@@ -100,6 +100,9 @@ class AnalysisKillTest {
         assertNotEquals(before, published(db), "the rerun published a new analysis");
         assertEquals(0, sql(db, "SELECT count(*) FROM examples WHERE run_id NOT IN (SELECT current_run_id FROM dictionaries)"), "the dead run's rows were removed");
         assertEquals(1, sql(db, "SELECT count(*) FROM analysis_runs"));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {   // throws on a damaged index (a 'delete' of rows never indexed damages it)
+            c.createStatement().executeUpdate("INSERT INTO examples_fts(examples_fts, rank) VALUES ('integrity-check', 0)");
+        }
     }
 
     private static String integrity(Path db) throws Exception {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 public final class KillableAnalysis {
     public static void main(String[] args) throws Exception {
         try (FeatureStore s = FeatureStore.open(Path.of(args[0]))) {
+            s.setAnalysisBatchRows(1_000);   // several transactions before STAGED
             AnalysisWriter w = AnalysisKillTest.begin(s);
             FeatureAnalyzer.analyze(Planted.model(), Planted.tokenizer(), AnalysisKillTest.HOOK, AnalysisKillTest.dictionary(),
                     AnalysisKillTest.windows(Long.parseLong(args[1])).iterator(), AnalysisKillTest.OPTIONS, w, null);

@@ -1,6 +1,7 @@
 // The rank-one ablation stops the feature exactly: for every firing (row, feature) of several
 // dictionary kinds, encode(x - alpha d)[f] is 0 and encode(x - alpha (1 - 2 TOL) d)[f] is still
 // positive (alpha is minimal to the tolerance). For the neuron basis alpha is the activation itself.
+// The SAE variants get their alpha from AffineEncoder's closed form, with no search left over.
 package dev.loupe.features;
 
 import dev.loupe.dictionary.Baselines;
@@ -55,6 +56,9 @@ class RankOneAblationTest {
             fs[k] = feats.get(k);
         }
         float[] alpha = RankOneAblation.alphas(d, xs, fs);
+        int[] searched = RankOneAblation.unsettled(d, xs, fs);
+        if (!kind.equals("neurons") && !kind.equals("random"))
+            assertEquals(0, searched.length, kind + ": the closed form settles every row, no search needed");
         for (int k = 0; k < fs.length; k++) {
             float[] row = java.util.Arrays.copyOfRange(xs, k * D, (k + 1) * D), dir = d.direction(fs[k]);
             assertTrue(alpha[k] > 0, kind + ": alpha " + alpha[k]);

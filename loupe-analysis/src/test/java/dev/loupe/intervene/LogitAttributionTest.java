@@ -1,5 +1,8 @@
 package dev.loupe.intervene;
 
+import dev.loupe.activations.HarvestOptions;
+import dev.loupe.activations.Harvester;
+import dev.loupe.sae.train.ArraySource;
 import dev.loupe.dictionary.Baselines;
 import dev.loupe.dictionary.Dictionary;
 import dev.loupe.model.Hook;
@@ -30,8 +33,9 @@ class LogitAttributionTest {
         int last = prompt().length - 1;
         assertEquals(dev.loupe.model.Sampling.argmax(logits, last * 4096, 4096), exact.token(), "default token: the top prediction");
 
-        var rows = Activations.collect(m, RESID, new int[][]{prompt(), TestModels.loupe1lTokenizer().encode("int x = 0; int y = 1; long z = 2L;", true)}, 4);
-        Dictionary pca = Baselines.pca(rows.source(), rows.n(), 8);
+        float[] rows = Harvester.collect(m, RESID, new int[][]{prompt(), TestModels.loupe1lTokenizer().encode("int x = 0; int y = 1; long z = 2L;", true)},
+                HarvestOptions.everyPosition(4));   // [n, 128]
+        Dictionary pca = Baselines.pca(new ArraySource(rows, 128), rows.length / 128, 8);
         var lossy = LogitAttribution.attribute(m, RESID, pca, prompt(), 3, 100, 5);
         assertEquals(lossy.logit(), total(lossy), 1e-3 * Math.max(1, Math.abs(lossy.logit())));
         assertTrue(Math.abs(lossy.error()) > 1e-3, "8 PCA components leave an error term");

@@ -1,5 +1,8 @@
 package dev.loupe.intervene;
 
+import dev.loupe.activations.HarvestOptions;
+import dev.loupe.activations.Harvester;
+import dev.loupe.sae.train.ArraySource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.dictionary.Baselines;
 import dev.loupe.dictionary.Dictionary;
@@ -81,10 +84,10 @@ class PatchingTest {
 
     @Test void fullPcaIsExactAndTruncatedPcaIsNot(@TempDir Path dir) throws Exception {
         int[][] fit = windows(64, 8);
-        var rows = Activations.collect(model, HOOK, fit, 16);
-        assertEquals(64 * 8, rows.n());
-        Dictionary full = Baselines.pca(rows.source(), rows.n(), 64);
-        Dictionary few = Baselines.pca(rows.source(), rows.n(), 8);
+        float[] rows = Harvester.collect(model, HOOK, fit, HarvestOptions.everyPosition(16));   // [64 * 8, 64]
+        assertEquals(64 * 8 * 64, rows.length);
+        Dictionary full = Baselines.pca(new ArraySource(rows, 64), 64 * 8, 64);
+        Dictionary few = Baselines.pca(new ArraySource(rows, 64), 64 * 8, 8);
         var opt = new Patching.Options(4, 16, 16);
         var cFull = Patching.greedy(model, HOOK, "pca-64", full, pairs, opt);
         var cFew = Patching.greedy(model, HOOK, "pca-8", few, pairs, opt);

@@ -9,7 +9,7 @@ public final class KillableWriter {
     public static void main(String[] args) throws Exception {
         try (FeatureStore s = FeatureStore.open(Path.of(args[0]))) {
             long dict = Long.parseLong(args[1]);
-            s.analysisBatchRows = Integer.parseInt(args[2]);
+            s.setAnalysisBatchRows(Integer.parseInt(args[2]));
             AnalysisWriter w = s.beginAnalysis(dict, "{}");
             int n = s.dictionary(dict).dFeatures();
             for (int f = 0; f < n; f++) StoreFixtures.writeFeature(w, f, 99);   // 2 rows each: spans several batches

@@ -27,7 +27,7 @@ class StoreConsistencyTest {
 
     private static FeatureStore open(Path db) {
         FeatureStore s = FeatureStore.open(db);
-        s.analysisBatchRows = BATCH;
+        s.setAnalysisBatchRows(BATCH);
         return s;
     }
 

@@ -58,4 +58,45 @@ class FeaturesCommandsTest {
         assertTrue(missing[2].contains("does not exist"), missing[2]);
         assertFalse(Files.exists(dir.resolve("none.db")), "a query never creates a store");
     }
+
+    /** A standard SAE with random directions written as a SAELens folder. */
+    private static Path sae(Path dir, int dIn, int features) {
+        var s = dev.loupe.sae.Saes.init(dev.loupe.sae.SaeConfig.of("standard", dIn, features, 0, false), new dev.loupe.util.Rng(features), 0);
+        dev.loupe.sae.io.SaeLensFormat.write(s, dir, null);
+        return dir;
+    }
+
+    @Test void splittingMap(@TempDir Path dir) throws Exception {
+        String a = sae(dir.resolve("s4"), 16, 4).toString(), b = sae(dir.resolve("s8"), 16, 8).toString(), c = sae(dir.resolve("s16"), 16, 16).toString();
+        Path out = dir.resolve("split.json");
+        String[] ok = LmCommandsTest.run("analyze", "--splitting", a + "," + b + "," + c, "--out", out.toString(), "--matches", "2");
+        assertEquals("0", ok[0], ok[2]);
+        assertTrue(ok[1].contains("3 SAEs (2 pairs, 2 matches per feature)"), ok[1]);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toFile());
+        assertEquals(8, json.get("maps").get(1).get("features").size(), "the second map covers the 8-feature SAE");
+        assertEquals(2, json.get("maps").get(0).get("features").get(3).get("matches").size());
+
+        String[] noOut = LmCommandsTest.run("analyze", "--splitting", a + "," + b);
+        assertEquals("2", noOut[0]);
+        assertTrue(noOut[2].contains("--splitting needs --out"), noOut[2]);
+        String[] wide = LmCommandsTest.run("analyze", "--splitting", a + "," + sae(dir.resolve("w8"), 32, 8), "--out", out.toString());
+        assertEquals("2", wide[0]);
+        assertTrue(wide[2].contains("reads 32-wide activations"), wide[2]);
+        String[] missing = LmCommandsTest.run("analyze", "--splitting", a + "," + dir.resolve("nope"), "--out", out.toString());
+        assertEquals("2", missing[0]);
+        assertTrue(missing[2].contains("does not exist"), missing[2]);
+        String[] bare = LmCommandsTest.run("analyze", "--store", dir.resolve("x.db").toString());
+        assertEquals("2", bare[0]);
+        assertTrue(bare[2].contains("analyze needs --model, --store and --hook"), bare[2]);
+    }
+
+    @Test void benchAnalyzeReportsEveryPart() {
+        String[] r = LmCommandsTest.run("bench", "analyze", "--model", MODEL, "--random", "2x64", "--hook", "blocks.0.hook_resid_post",
+                "--features", "64", "--tokens", "512");
+        assertEquals("0", r[0], r[2]);
+        for (String part : new String[] {"harvest (forward to the hook)", "forward beyond the hook", "encode", "statistics", "direct logit tables",
+                "ablation effect", "neighbours", "rows to the store", "commit", "analysis / harvest", "encode / forward = 0."})
+            assertTrue(r[1].contains(part), part + " in\n" + r[1]);
+        assertTrue(r[1].contains("ablation direct-path"), "a hook before the last block: direct-path ablation\n" + r[1]);
+    }
 }

@@ -39,6 +39,9 @@ public record HarvestOptions(int batchSize, boolean excludeSpecial, double outli
         this(batchSize, excludeSpecial, outlierFactor, dtype, rowsPerShard, null);
     }
 
+    /** Every position kept as f32 rows, batchSize sequences per forward: for in-memory {@link Harvester#collect} (fits, ablation values). */
+    public static HarvestOptions everyPosition(int batchSize) { return new HarvestOptions(batchSize, false, 0, DType.F32, 16384); }
+
     /** 32 windows per forward, special positions excluded, no outlier filter, f32 shards of 16384 positions. */
     public static HarvestOptions defaults() { return new HarvestOptions(32, true, 0, DType.F32, 16384); }
 

@@ -63,15 +63,21 @@ public final class Harvester {
         }
     }
 
-    /** Rows [n, d] of one hook over all windows, with the options' exclusions, in window-then-position order. */
+    /**
+     * Rows [n, d] of one hook over all sequences, with the options' exclusions, in sequence-then-position
+     * order. Sequences may differ in length: each forward batch is a run of up to opts.batchSize
+     * consecutive sequences of one length.
+     */
     public static float[] collect(Transformer model, String hook, int[][] windows, HarvestOptions opts) {
         checkHooks(model, List.of(hook));
         Rows all = null;
-        for (int from = 0; from < windows.length; from += opts.batchSize()) {
-            int[][] batch = Arrays.copyOfRange(windows, from, Math.min(windows.length, from + opts.batchSize()));
-            Rows r = forward(model, List.of(hook), batch, opts).get(hook);
+        for (int from = 0; from < windows.length; ) {
+            int to = from;
+            while (to < windows.length && to - from < opts.batchSize() && windows[to].length == windows[from].length) to++;
+            Rows r = forward(model, List.of(hook), Arrays.copyOfRange(windows, from, to), opts).get(hook);
             if (all == null) all = new Rows(r.d);
             for (int i = 0; i < r.n; i++) all.add(r.data, i * r.d, r.tokens[i], from + r.window[i], r.pos[i]);
+            from = to;
         }
         return all == null ? new float[0] : Arrays.copyOf(all.data, all.n * all.d);
     }

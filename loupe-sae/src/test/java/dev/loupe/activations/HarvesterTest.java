@@ -244,4 +244,17 @@ class HarvesterTest {
         assertThrows(ConfigException.class, () -> Harvester.collect(model, "blocks.0.attn.hook_pattern", TokenWindows.tokens(ws), HarvestOptions.defaults()));
         assertThrows(ConfigException.class, () -> Harvester.harvest(model, List.of(HOOK, HOOK), ws.iterator(), 16, HarvestOptions.defaults(), dir, null));
     }
+
+    @Test
+    void collectTakesSequencesOfMixedLengthInOrder() {
+        int[][] seqs = {{1, 2, 3}, {4, 5, 6}, {7, 8}, {9, 10, 11, 12}, {13, 14, 15, 16}};
+        float[] rows = Harvester.collect(model, HOOK, seqs, HarvestOptions.everyPosition(2));
+        assertEquals(16 * 64, rows.length, "every position of every sequence, in order");
+        int at = 0;
+        for (int[] s : seqs) {
+            float[] one = model.runWithCache(new int[][]{s}, List.of(HOOK)).get(HOOK).data();
+            assertArrayEquals(one, java.util.Arrays.copyOfRange(rows, at * 64, (at + s.length) * 64), 1e-5f);
+            at += s.length;
+        }
+    }
 }
