@@ -13,6 +13,7 @@ import dev.loupe.store.FeatureSummary;
 import dev.loupe.store.LogitEntry;
 import dev.loupe.store.LogitTable;
 import dev.loupe.store.Neighbour;
+import dev.loupe.store.Score;
 import dev.loupe.store.SearchHit;
 import dev.loupe.store.TokenStat;
 import dev.loupe.util.ConfigException;
@@ -57,7 +58,10 @@ public final class FeatureReports {
         FeatureSummary m = f.summary();
         out.printf(Locale.ROOT, "%s feature %d  (%s at %s)%n", d.name(), feature, d.kind(), d.hook());
         out.printf(Locale.ROOT, "density %.3e (%d tokens), mean %.4f, max %.4f%n", m.density(), m.fireCount(), m.meanAct(), m.maxAct());
-        f.explanations().stream().findFirst().ifPresent(e -> out.println("explanation: " + e.text()));
+        f.explanations().stream().findFirst().ifPresent(e -> {
+            out.println("explanation: " + e.text() + "  (" + e.method() + ")");
+            if (!e.scores().isEmpty()) out.println("scores: " + scores(e.scores()));
+        });
         out.println("top tokens (mean activation over occurrences): " + tokens(f.tokens(), 10));
         for (LogitTable t : f.logits()) {
             out.println(t.kind().name().toLowerCase(Locale.ROOT) + " logits  +: " + logits(t.positive()));
@@ -100,4 +104,10 @@ public final class FeatureReports {
     }
 
     private static String clip(String s, int n) { return s.length() <= n ? s : s.substring(0, n - 1) + "…"; }
+
+    /** "kind value (simulator)" for each score of an explanation; NaN is printed as undefined, never as 0. */
+    private static String scores(List<Score> scores) {
+        return scores.stream().map(sc -> sc.kind() + " " + (sc.defined() ? String.format(Locale.ROOT, "%.3f", sc.value()) : "undefined")
+                + (sc.simulator().isEmpty() ? "" : " (" + sc.simulator() + ")")).collect(Collectors.joining(", "));
+    }
 }

@@ -33,6 +33,10 @@ class InterpCommandsTest {
         var sc = run("score", "--store", db.toString(), "--dictionary", "sae", "--feature", "0", "--explanation", "the token \"cat\"");
         assertEquals(0, sc.code(), sc.err());
         assertTrue(sc.out().contains("top_and_random"), sc.out());
+        // features show prints the stored explanation with its scores (undefined ones as such, never as 0)
+        var show = run("features", "--store", db.toString(), "--dict", "sae", "show", "0");
+        assertEquals(0, show.code(), show.err());
+        assertTrue(show.out().matches("(?s).*\\nscores: [^\\n]*top_and_random (-?\\d\\.\\d{3}|undefined).*"), show.out());
 
         Path png = tmp.resolve("fig.png");
         var rep = run("interp", "report", "--store", db.toString(), "--png", png.toString());
