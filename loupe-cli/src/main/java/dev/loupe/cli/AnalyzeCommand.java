@@ -13,10 +13,10 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe analyze}: streaming feature analysis of a dictionary into the feature store ({@link AnalyzeJob}). */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
-        description = {"Analyse every feature of a dictionary (an SAE folder or a baseline basis) on held-out text and",
-                "publish the result in a feature store: statistics, examples, token tables, logit effects, neighbours.",
-                "With --splitting: instead, write the feature-splitting map of SAEs of increasing size on one site",
-                "(each feature's best matches by decoder cosine in the next larger SAE) as JSON."},
+        description = {"Analyse every feature of a dictionary (an SAE folder or a baseline basis) on held-out text and "
+                + "publish the result in a feature store: statistics, examples, token tables, logit effects, neighbours.",
+                "With --splitting: instead, write the feature-splitting map of SAEs of increasing size on one site "
+                + "(each feature's best matches by decoder cosine in the next larger SAE) as JSON."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe analyze --model models/loupe-1l --store loupe.db --baseline neurons --hook blocks.0.mlp.hook_post",
                 "  loupe analyze --model models/loupe-1l --store loupe.db --sae sae-dir --hook blocks.0.hook_resid_post --tokens 200000",

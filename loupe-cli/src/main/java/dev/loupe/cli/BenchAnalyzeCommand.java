@@ -22,9 +22,9 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe bench analyze}: feature-analysis time as a fraction of the harvest time of the same windows ({@link AnalysisBenchmark}). */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
-        description = {"Time the forward pass to a hook over held-out windows, then the full feature analysis of a",
-                "dictionary on the same windows (commit included), and report each part of the analysis as a",
-                "fraction of that harvest (target: at most 0.25 in all), with the FLOP ratio encode / forward."},
+        description = {"Time the forward pass to a hook over held-out windows, then the full feature analysis of a "
+                + "dictionary on the same windows (commit included), and report each part of the analysis as a "
+                + "fraction of that harvest (target: at most 0.25 in all), with the FLOP ratio encode / forward."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe bench analyze --model models/loupe-1l --hook blocks.0.hook_resid_post --features 4096",
                 "  loupe bench analyze --model models/loupe-1l --random 4x768 --hook blocks.1.hook_resid_post --features 6144 --tokens 20000",

@@ -13,8 +13,8 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe bench forward}: batched prefill throughput against the same run's GEMM ceiling. */
 @Command(name = "forward", mixinStandardHelpOptions = true,
-        description = {"Time batched prefill (no hooks) of a model and report tokens/s and achieved GFLOP/s",
-                "as a fraction of the OpenBLAS GEMM ceiling measured in the same run."},
+        description = {"Time a batched forward pass (no hooks, logits at every position; --prefill: KV-cache prefill) and report tokens/s and achieved GFLOP/s "
+                + "as a fraction of the OpenBLAS GEMM ceiling measured in the same run."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe bench forward --model models/loupe-1l --batch 8 --seq 128",
                 "  loupe bench forward --random 12x768 --batch 4 --seq 256 --json",

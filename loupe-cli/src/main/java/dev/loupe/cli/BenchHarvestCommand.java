@@ -14,8 +14,8 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe bench harvest}: harvest tokens/s against the same run's forward passes, and heap flatness. */
 @Command(name = "harvest", mixinStandardHelpOptions = true,
-        description = {"Time harvesting activations (forward to the hook, filtering, f32 shards) against the forward pass",
-                "stopped at the same block and the full forward, in the same run; and the peak heap at N and 4N tokens."},
+        description = {"Time harvesting activations (forward to the hook, filtering, f32 shards) against the forward pass "
+                + "stopped at the same block and the full forward, in the same run; and the peak heap at N and 4N tokens."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe bench harvest --model models/loupe-1l --hook blocks.0.mlp.hook_post",
                 "  loupe bench harvest --random 12x768 --hook blocks.5.hook_resid_post --tokens 32768 --batch 8"})

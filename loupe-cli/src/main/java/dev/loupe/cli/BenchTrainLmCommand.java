@@ -9,8 +9,8 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe bench train-lm}: LM training throughput against the same run's OpenBLAS ceiling ({@link TrainThroughput}). */
 @Command(name = "train-lm", mixinStandardHelpOptions = true,
-        description = {"Time LM training steps (forward, backward, AdamW) of the loupe-1l shape on random tokens",
-                "and report tokens/s and GFLOP/s as a fraction of the OpenBLAS GEMM ceiling measured in the same run."},
+        description = {"Time LM training steps (forward, backward, AdamW) of the loupe-1l shape on random tokens "
+                + "and report tokens/s and GFLOP/s as a fraction of the OpenBLAS GEMM ceiling measured in the same run."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe bench train-lm", "  loupe bench train-lm --layers 2 --runs 7 --json", "  loupe bench train-lm --threads 1"})
 final class BenchTrainLmCommand implements Callable<Integer> {

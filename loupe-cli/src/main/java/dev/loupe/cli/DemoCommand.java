@@ -14,8 +14,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code loupe demo}: the whole pipeline ({@link DemoPipeline}) and then the feature browser on its store. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The whole workflow on the built-in model: harvest MLP activations from the JDK sources, train an SAE and the baselines,",
-                "analyse and auto-interpret every feature, write a feature store and open it in the browser. Reruns reuse finished stages."},
+        description = {"The whole workflow on the built-in model: harvest MLP activations from the JDK sources, train an SAE and the baselines, "
+                + "analyse and auto-interpret every feature, write a feature store and open it in the browser. Reruns reuse finished stages."},
         footerHeading = "%nExamples:%n",
         footer = {"  loupe demo", "  loupe demo --no-serve --tokens 200000 --train-tokens 400000 --analysis-tokens 50000",
                 "  loupe demo --model ~/models/pythia-70m --hook blocks.2.mlp.hook_post --corpus ~/text --workspace work/pythia"})
