@@ -9,8 +9,8 @@ import dev.loupe.tensor.Parallel;
  * of the logits (the loss is the model's last op, so its gradient is known as soon as a chunk's
  * logits are). Per chunk of {@code chunk} rows, on one thread with single-threaded GEMMs:
  * logits_c[C, V] = x_c·wteᵀ; softmax, loss and dlogits_c = (softmax − onehot)/count in place;
- * dx_c[C, D] = dlogits_c·wte; and per group of chunks, the thread's own dwte accumulator [V, D] +=
- * dlogits_gᵀ·x_g. The [N, V] logits are never stored whole (a chunk of C·V floats is meant to stay in L2).
+ * dx_c[C, D] = dlogits_c·wte; the thread's own dwte accumulator [V, D] += dlogits_cᵀ·x_c. The [N, V]
+ * logits are never stored whole, and each chunk is still in cache for its three passes and two GEMMs.
  *
  * <p>Deterministic for a given thread count: the chunks are dealt to {@link Kernels#threads()} slots
  * statically (contiguous ranges, the same whatever thread runs a slot) and the slots' dwte
@@ -20,11 +20,11 @@ import dev.loupe.tensor.Parallel;
  */
 final class ChunkedClassifier {
     /**
-     * Rows per chunk (128 × 4096 floats = 2 MB, the L2 of one core of the development machine) and chunks
-     * per dwte GEMM (its k = GROUP·CHUNK rows; one [V, D] accumulator update per group). Both are system
-     * properties only so the measurements in docs/lm-trainer-performance.md can be repeated.
+     * Rows per chunk: 256 (4 MB of logits) measured fastest for the loupe-1l shape at 2 threads, ahead of
+     * the L2-sized 64 and 128 (whose per-chunk GEMMs re-read and re-pack the 2 MB wte more often) and of 512
+     * (docs/lm-trainer-performance.md). A system property only so that measurement can be repeated.
      */
-    static final int CHUNK = Integer.getInteger("loupe.chunk", 128), GROUP = Integer.getInteger("loupe.group", 2);
+    static final int CHUNK = Integer.getInteger("loupe.chunk", 256);
 
     private final int chunk, d, v;
     private float[][] buffers = new float[0][], accumulators = new float[0][];   // per slot: [chunk, V], [V, D]
@@ -49,7 +49,7 @@ final class ChunkedClassifier {
         int threads = Kernels.threads();
         if (slots != threads) {
             slots = threads;
-            buffers = new float[threads][GROUP * chunk * v];
+            buffers = new float[threads][chunk * v];
             accumulators = new float[threads][v * d];
         }
         int chunks = (n + chunk - 1) / chunk;
@@ -58,14 +58,9 @@ final class ChunkedClassifier {
                 int c0 = (int) ((long) chunks * s / slots), c1 = (int) ((long) chunks * (s + 1) / slots);
                 float[] buf = buffers[s], acc = accumulators[s];
                 if (c0 == c1) java.util.Arrays.fill(acc, 0f);
-                for (int g0 = c0; g0 < c1; g0 += GROUP) {
-                    int g1 = Math.min(c1, g0 + GROUP);
-                    for (int c = g0; c < g1; c++) {
-                        int r0 = c * chunk, m = Math.min(chunk, n - r0);
-                        chunkPass(x, p, wte, targets, r0, m, dloss, losses, dx, buf, (c - g0) * chunk * v);
-                    }
-                    int r0 = g0 * chunk, m = Math.min(n, g1 * chunk) - r0;
-                    Kernels.gemm().sgemm(true, false, v, d, m, 1f, buf, 0, v, x, r0 * d, d, g0 == c0 ? 0f : 1f, acc, 0, d);   // acc += dlogitsᵀ·x
+                for (int c = c0; c < c1; c++) {
+                    int r0 = c * chunk, m = Math.min(chunk, n - r0);
+                    chunkPass(x, p, wte, targets, r0, m, dloss, losses, dx, buf, acc, c == c0 ? 0f : 1f);
                 }
             }
         });
@@ -73,12 +68,12 @@ final class ChunkedClassifier {
     }
 
     private void chunkPass(float[] x, float[] p, int wte, int[] targets, int r0, int m, float dloss,
-                           float[] losses, float[] dx, float[] buf, int bo) {
+                           float[] losses, float[] dx, float[] buf, float[] acc, float beta) {
         var gemm = Kernels.gemm();   // single-threaded inside the parallel region
-        gemm.sgemm(false, true, m, v, d, 1f, x, r0 * d, d, p, wte, d, 0f, buf, bo, v);   // logits_c = x_c·wteᵀ
+        gemm.sgemm(false, true, m, v, d, 1f, x, r0 * d, d, p, wte, d, 0f, buf, 0, v);   // logits_c = x_c·wteᵀ
         RowKernel k = RowKernel.BEST;
         for (int i = 0; i < m; i++) {
-            int o = bo + i * v, tgt = targets[r0 + i];
+            int o = i * v, tgt = targets[r0 + i];
             if (tgt < 0) {   // no next token: no loss, zero gradient
                 losses[r0 + i] = 0f;
                 java.util.Arrays.fill(buf, o, o + v, 0f);
@@ -91,7 +86,8 @@ final class ChunkedClassifier {
             k.scale(buf, o, v, (float) (1.0 / sum) * dloss);   // softmax / count
             buf[o + tgt] -= dloss;
         }
-        gemm.sgemm(false, false, m, d, v, 1f, buf, bo, v, p, wte, d, 0f, dx, r0 * d, d);       // dx_c = dlogits_c·wte
+        gemm.sgemm(false, false, m, d, v, 1f, buf, 0, v, p, wte, d, 0f, dx, r0 * d, d);       // dx_c = dlogits_c·wte
+        gemm.sgemm(true, false, v, d, m, 1f, buf, 0, v, x, r0 * d, d, beta, acc, 0, d);       // acc += dlogits_cᵀ·x_c
     }
 
     /** g[wte..] += the dwte of the last {@link #forwardBackward}: the slots' accumulators in slot order. */
