@@ -41,6 +41,7 @@ final class ChunkedClassifier {
      * For x[N, D] and wte (at p[wte..], [V, D]): losses[i] = logsumexp(x_i·wteᵀ) − (x_i·wteᵀ)[target_i]
      * (0 where target &lt; 0), dx[N, D] = dloss/dx of the mean loss over the rows with a target (overwritten),
      * and the slots' dwte accumulators for {@link #addWeightGradient}. Returns the number of rows with a target.
+     * With dx null only the losses are computed (held-out evaluation: no backward GEMMs).
      */
     int forwardBackward(float[] x, float[] p, int wte, int[] targets, int n, float[] losses, float[] dx) {
         int count = 0;
@@ -83,9 +84,11 @@ final class ChunkedClassifier {
             float target = buf[o + tgt];
             double sum = k.expShiftSum(buf, buf, o, v, max);
             losses[r0 + i] = (float) (Math.log(sum) + max - target);
+            if (dx == null) continue;
             k.scale(buf, o, v, (float) (1.0 / sum) * dloss);   // softmax / count
             buf[o + tgt] -= dloss;
         }
+        if (dx == null) return;
         gemm.sgemm(false, false, m, d, v, 1f, buf, 0, v, p, wte, d, 0f, dx, r0 * d, d);       // dx_c = dlogits_c·wte
         gemm.sgemm(true, false, v, d, m, 1f, buf, 0, v, x, r0 * d, d, beta, acc, 0, d);       // acc += dlogits_cᵀ·x_c
     }

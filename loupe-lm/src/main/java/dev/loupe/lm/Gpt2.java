@@ -8,6 +8,7 @@ import dev.loupe.tensor.Ops;
 import dev.loupe.tensor.Tensor;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A GPT-2 model being trained: flat parameter and gradient arrays ({@link ParamLayout}), the
@@ -69,6 +70,17 @@ public final class Gpt2 {
      * else NaN.
      */
     public double forward(int[] inputs, int[] targets, int b, int t) {
+        return forward(inputs, targets, b, t, true);
+    }
+
+    /** The mean loss of {@link #forward} without preparing a {@link #backward()} (held-out evaluation: skips the unembedding's gradient GEMMs). */
+    public double loss(int[] inputs, int[] targets, int b, int t) {
+        double loss = forward(inputs, Objects.requireNonNull(targets, "targets"), b, t, false);
+        targetCount = 0;
+        return loss;
+    }
+
+    private double forward(int[] inputs, int[] targets, int b, int t, boolean gradient) {
         if (t > cfg.context()) throw new IllegalArgumentException("sequence length " + t + " exceeds the context " + cfg.context());
         if (inputs.length != b * t || (targets != null && targets.length != b * t))
             throw new IllegalArgumentException("expected " + b + "×" + t + " token ids");
@@ -111,10 +123,11 @@ public final class Gpt2 {
         // the unembedding and the loss with their backward, by row chunks: dlnf and the dwte accumulators are kept
         // for backward() (the loss is the last op); the [N, V] logits are never stored
         if (classifier == null) classifier = new ChunkedClassifier(ChunkedClassifier.CHUNK, d, v);
-        targetCount = classifier.forwardBackward(a.lnf, params, layout.offset(P.WTE), targets, n, a.losses, a.dlnf);
+        int count = classifier.forwardBackward(a.lnf, params, layout.offset(P.WTE), targets, n, a.losses, gradient ? a.dlnf : null);
+        targetCount = count;
         double sum = 0;
         for (int i = 0; i < n; i++) sum += a.losses[i];
-        return targetCount == 0 ? Double.NaN : sum / targetCount;
+        return count == 0 ? Double.NaN : sum / count;
     }
 
     /** Gradients of the last forward's mean loss with respect to every parameter, into {@link #grads()}. */

@@ -67,5 +67,9 @@ class ChunkedClassifierTest {
         assertArrayEquals(losses, losses2);
         assertArrayEquals(dx, dx2);
         assertArrayEquals(dw, dw2);
+
+        float[] lossOnly = new float[n];   // the evaluation path (no dx): the same losses
+        assertEquals(count, classifier.forwardBackward(x, p, 0, targets, n, lossOnly, null));
+        assertArrayEquals(losses, lossOnly);
     }
 }
