@@ -89,13 +89,24 @@ final class Layers {
         if (bias >= 0) Ops.forRows(n, i -> RowKernel.BEST.addTo(p, bias, out, i * oc, oc));
     }
 
-    /** dinp += dout·Wᵀ, dW += inpᵀ·dout, dbias += Σ_rows dout. */
+    /**
+     * dinp += dout·Wᵀ, dW += inpᵀ·dout, dbias += Σ_rows dout. The two GEMMs are independent and of equal
+     * size: with 2+ threads they run side by side, each single-threaded (mid-size GEMMs scale poorly
+     * on 2 OpenBLAS threads).
+     */
     static void matmulBackward(float[] dinp, float[] g, int w, int bias, float[] dout, float[] inp,
                                float[] p, int n, int c, int oc) {
-        var gemm = Kernels.gemm();
-        gemm.sgemm(false, true, n, c, oc, 1f, dout, 0, oc, p, w, oc, 1f, dinp, 0, c);
-        gemm.sgemm(true, false, c, oc, n, 1f, inp, 0, c, dout, 0, oc, 1f, g, w, oc);
-        if (bias >= 0) columnSums(g, bias, dout, n, oc);
+        Parallel.forRange(2, (i0, i1) -> {
+            var gemm = Kernels.gemm();
+            for (int i = i0; i < i1; i++) {
+                if (i == 0) {
+                    gemm.sgemm(false, true, n, c, oc, 1f, dout, 0, oc, p, w, oc, 1f, dinp, 0, c);
+                } else {
+                    gemm.sgemm(true, false, c, oc, n, 1f, inp, 0, c, dout, 0, oc, 1f, g, w, oc);
+                    if (bias >= 0) columnSums(g, bias, dout, n, oc);
+                }
+            }
+        });
     }
 
     /** g[off + j] += Σ_i x[i, j] for x [N, W]. */
