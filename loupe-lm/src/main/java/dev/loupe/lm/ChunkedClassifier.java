@@ -21,8 +21,8 @@ import dev.loupe.tensor.Parallel;
 final class ChunkedClassifier {
     /**
      * Rows per chunk: 256 (4 MB of logits) measured fastest for the loupe-1l shape at 2 threads, ahead of
-     * the L2-sized 64 and 128 (whose per-chunk GEMMs re-read and re-pack the 2 MB wte more often) and of 512
-     * (docs/lm-trainer-performance.md). A system property only so that measurement can be repeated.
+     * the L2-sized 64 and 128 (whose per-chunk GEMMs re-read and re-pack the 2 MB wte more often) and level
+     * with 512 (docs/lm-trainer-performance.md). A system property only so that measurement can be repeated.
      */
     static final int CHUNK = Integer.getInteger("loupe.chunk", 256);
 
