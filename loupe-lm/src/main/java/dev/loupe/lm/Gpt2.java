@@ -8,6 +8,7 @@ import dev.loupe.tensor.Ops;
 import dev.loupe.tensor.Tensor;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A GPT-2 model being trained: flat parameter and gradient arrays ({@link ParamLayout}), the
@@ -23,6 +24,8 @@ public final class Gpt2 {
     private final ParamLayout layout;
     private final float[] params, grads;
     private Acts acts, dacts;
+    private ChunkedClassifier classifier;
+    private float[] logits = new float[0];   // [N, V] of a forward without targets
     private int[] inputs, targets;
     private int bsz, seq, targetCount;
 
@@ -67,6 +70,17 @@ public final class Gpt2 {
      * else NaN.
      */
     public double forward(int[] inputs, int[] targets, int b, int t) {
+        return forward(inputs, targets, b, t, true);
+    }
+
+    /** The mean loss of {@link #forward} without preparing a {@link #backward()} (held-out evaluation: skips the unembedding's gradient GEMMs). */
+    public double loss(int[] inputs, int[] targets, int b, int t) {
+        double loss = forward(inputs, Objects.requireNonNull(targets, "targets"), b, t, false);
+        targetCount = 0;
+        return loss;
+    }
+
+    private double forward(int[] inputs, int[] targets, int b, int t, boolean gradient) {
         if (t > cfg.context()) throw new IllegalArgumentException("sequence length " + t + " exceeds the context " + cfg.context());
         if (inputs.length != b * t || (targets != null && targets.length != b * t))
             throw new IllegalArgumentException("expected " + b + "×" + t + " token ids");
@@ -99,19 +113,21 @@ public final class Gpt2 {
             Layers.residualForward(a.res3[l], a.res2[l], a.fcproj[l], n * d);
         }
         Layers.layernormForward(a.lnf, a.lnfMean, a.lnfRstd, a.res3[cfg.layers() - 1], params, layout.offset(P.LNFW), layout.offset(P.LNFB), n, d, eps);
-        // logits[N, V] = lnf[N, D] · wteᵀ (tied unembedding)
-        Kernels.gemm().sgemm(false, true, n, v, d, 1f, a.lnf, 0, d, params, layout.offset(P.WTE), d, 0f, a.logits, 0, v);
         if (targets == null) {
+            // logits[N, V] = lnf[N, D] · wteᵀ (tied unembedding)
+            if (logits.length != n * v) logits = new float[Math.multiplyExact(n, v)];
+            Kernels.gemm().sgemm(false, true, n, v, d, 1f, a.lnf, 0, d, params, layout.offset(P.WTE), d, 0f, logits, 0, v);
             targetCount = 0;
             return Double.NaN;
         }
-        // fused with its backward: a.logits now holds the shifted exponentials that the backward's unembedding
-        // GEMMs take with a.rowScale (a forward with targets is for training or loss; logits(...) runs
-        // without targets and keeps the logits)
-        targetCount = Layers.crossEntropyFused(a.logits, a.losses, a.rowScale, targets, n, v);
+        // the unembedding and the loss with their backward, by row chunks: dlnf and the dwte accumulators are kept
+        // for backward() (the loss is the last op); the [N, V] logits are never stored
+        if (classifier == null) classifier = new ChunkedClassifier(ChunkedClassifier.CHUNK, d, v);
+        int count = classifier.forwardBackward(a.lnf, params, layout.offset(P.WTE), targets, n, a.losses, gradient ? a.dlnf : null);
+        targetCount = count;
         double sum = 0;
         for (int i = 0; i < n; i++) sum += a.losses[i];
-        return targetCount == 0 ? Double.NaN : sum / targetCount;
+        return count == 0 ? Double.NaN : sum / count;
     }
 
     /** Gradients of the last forward's mean loss with respect to every parameter, into {@link #grads()}. */
@@ -121,14 +137,13 @@ public final class Gpt2 {
         if (dacts == null) dacts = new Acts(cfg, bsz, seq, true);
         Ops.forRange(grads.length, (from, to) -> Arrays.fill(grads, from, to, 0f));
         dacts.zero();
-        int b = bsz, t = seq, n = b * t, d = cfg.dModel(), f = cfg.dMlp(), v = cfg.vocabSize(), h = cfg.heads();
+        int b = bsz, t = seq, n = b * t, d = cfg.dModel(), f = cfg.dMlp(), h = cfg.heads();
         Acts a = acts, g = dacts;
         int wte = layout.offset(P.WTE);
-        // dlnf and dwte from the exponentials and row scales that the fused cross-entropy left in forward
-        Layers.unembedBackward(g.lnf, grads, wte, a.logits, a.rowScale, targets, targetCount, a.lnf, params, n, d, v);
+        classifier.addWeightGradient(grads, wte);   // dwte and dlnf were computed with the loss in forward
         targetCount = 0;             // one backward per forward, as in training
         int last = cfg.layers() - 1;
-        Layers.layernormBackward(g.res3[last], grads, layout.offset(P.LNFW), layout.offset(P.LNFB), g.lnf, a.res3[last], params, a.lnfMean, a.lnfRstd, n, d);
+        Layers.layernormBackward(g.res3[last], grads, layout.offset(P.LNFW), layout.offset(P.LNFB), a.dlnf, a.res3[last], params, a.lnfMean, a.lnfRstd, n, d);
         for (int l = last; l >= 0; l--) {
             float[] residual = l == 0 ? a.encoded : a.res3[l - 1];
             float[] dresidual = l == 0 ? g.encoded : g.res3[l - 1];
@@ -149,12 +164,12 @@ public final class Gpt2 {
     /** Logits [S, V] of one sequence (positions 0..S−1): what the engine's forward must reproduce. */
     public Tensor logits(int[] tokens) {
         forward(tokens, null, 1, tokens.length);
-        return new Tensor(Arrays.copyOf(acts.logits, tokens.length * cfg.vocabSize()), tokens.length, cfg.vocabSize());
+        return new Tensor(Arrays.copyOf(logits, tokens.length * cfg.vocabSize()), tokens.length, cfg.vocabSize());
     }
 
     /** Activations of one forward pass (llm.c ActivationTensors); per-layer arrays are [layer][N·width]. */
     private static final class Acts {
-        final float[] encoded, lnf, lnfMean, lnfRstd, logits, losses, rowScale;   // gradient set: no logits/stats
+        final float[] encoded, lnf, lnfMean, lnfRstd, losses, dlnf;   // gradient set: no stats, losses or dlnf
         private final java.util.List<float[]> accumulated;
         final float[][] ln1, ln1Mean, ln1Rstd, qkv, atty, att, attproj, res2, ln2, ln2Mean, ln2Rstd, fch, fchAct, fcproj, res3;
 
@@ -180,15 +195,14 @@ public final class Gpt2 {
             lnf = new float[n * d];
             lnfMean = new float[stat];
             lnfRstd = new float[stat];
-            logits = new float[gradient ? 0 : Math.multiplyExact(n, v)];
             losses = new float[stat];
-            rowScale = new float[stat];
+            dlnf = new float[gradient ? 0 : n * d];
             var acc = new java.util.ArrayList<float[]>(java.util.List.of(encoded));
             for (float[][] xs : new float[][][]{ln1, qkv, atty, attproj, res2, ln2, fch, fchAct, fcproj, res3}) acc.addAll(java.util.List.of(xs));
             accumulated = java.util.List.copyOf(acc);
         }
 
-        /** Zeroes the gradients that backward accumulates into (lnf is overwritten by the unembedding backward), arrays in parallel. */
+        /** Zeroes the gradients that backward accumulates into (the gradient of lnf is the forward's dlnf), arrays in parallel. */
         void zero() {
             Ops.forRows(accumulated.size(), i -> Arrays.fill(accumulated.get(i), 0f));
         }

@@ -89,13 +89,24 @@ final class Layers {
         if (bias >= 0) Ops.forRows(n, i -> RowKernel.BEST.addTo(p, bias, out, i * oc, oc));
     }
 
-    /** dinp += dout·Wᵀ, dW += inpᵀ·dout, dbias += Σ_rows dout. */
+    /**
+     * dinp += dout·Wᵀ, dW += inpᵀ·dout, dbias += Σ_rows dout. The two GEMMs are independent and of equal
+     * size: with 2+ threads they run side by side, each single-threaded (mid-size GEMMs scale poorly
+     * on 2 OpenBLAS threads).
+     */
     static void matmulBackward(float[] dinp, float[] g, int w, int bias, float[] dout, float[] inp,
                                float[] p, int n, int c, int oc) {
-        var gemm = Kernels.gemm();
-        gemm.sgemm(false, true, n, c, oc, 1f, dout, 0, oc, p, w, oc, 1f, dinp, 0, c);
-        gemm.sgemm(true, false, c, oc, n, 1f, inp, 0, c, dout, 0, oc, 1f, g, w, oc);
-        if (bias >= 0) columnSums(g, bias, dout, n, oc);
+        Parallel.forRange(2, (i0, i1) -> {
+            var gemm = Kernels.gemm();
+            for (int i = i0; i < i1; i++) {
+                if (i == 0) {
+                    gemm.sgemm(false, true, n, c, oc, 1f, dout, 0, oc, p, w, oc, 1f, dinp, 0, c);
+                } else {
+                    gemm.sgemm(true, false, c, oc, n, 1f, inp, 0, c, dout, 0, oc, 1f, g, w, oc);
+                    if (bias >= 0) columnSums(g, bias, dout, n, oc);
+                }
+            }
+        });
     }
 
     /** g[off + j] += Σ_i x[i, j] for x [N, W]. */
@@ -226,61 +237,6 @@ final class Layers {
     static void residualBackward(float[] da, float[] db, float[] dout, int n) {
         Ops.forRange(n, (from, to) -> {
             for (int i = from; i < to; i++) { da[i] += dout[i]; db[i] += dout[i]; }
-        });
-    }
-
-    // ---------------------------------------------------------------- softmax + cross-entropy
-
-    /**
-     * Forward of the mean cross-entropy and the factors of its gradient, in one pass over the logits
-     * (llm.c's fused classifier, one step further): losses[i] = logsumexp(logits[i]) − logits[i, target[i]]
-     * (0 where target &lt; 0, i.e. no next token); logits[i] is replaced IN PLACE by exp(logits[i] − max_i)
-     * and rowScale[i] = 1 / (count · Σ_j exp(logits[i, j] − max_i)) (0 for rows without a target), where
-     * count is the number of rows with a target (returned). Then
-     * {@code dloss/dlogits[i, j] = rowScale[i] · logits'[i, j] − [j = target[i]] / count}: the backward
-     * applies the row scale and the one-hot term to the [N, D] sides of its two GEMMs
-     * ({@link #unembedBackward}), so the [N, V] gradient is never written (one pass over N·V floats fewer).
-     */
-    static int crossEntropyFused(float[] logits, float[] losses, float[] rowScale, int[] targets, int n, int v) {
-        int count = 0;
-        for (int i = 0; i < n; i++) if (targets[i] >= 0) count++;
-        float dloss = count == 0 ? 0f : 1f / count;
-        Ops.forRows(n, i -> {
-            int o = i * v, tgt = targets[i];
-            RowKernel k = RowKernel.BEST;
-            float max = k.max(logits, o, v);
-            float target = tgt < 0 ? 0f : logits[o + tgt];
-            double sum = k.expShiftSum(logits, logits, o, v, max);
-            losses[i] = tgt < 0 ? 0f : (float) (Math.log(sum) + max - target);
-            rowScale[i] = tgt < 0 ? 0f : (float) (1.0 / sum) * dloss;
-        });
-        return count;
-    }
-
-    /**
-     * Backward of logits[N, V] = x[N, D] · wteᵀ given the factors of {@link #crossEntropyFused}
-     * (exps[N, V], rowScale[N], targets, count): dx = diag(rowScale)·exps·wte − wte[targets]/count,
-     * and dwte (at g[wte..]) += expsᵀ·diag(rowScale)·x − Σ_i x[i] into row targets[i], /count.
-     * dx is overwritten (it is also the scratch for diag(rowScale)·x).
-     */
-    static void unembedBackward(float[] dx, float[] g, int wte, float[] exps, float[] rowScale, int[] targets, int count,
-                                float[] x, float[] p, int n, int d, int v) {
-        float dloss = 1f / count;
-        Ops.forRows(n, i -> {
-            for (int j = 0; j < d; j++) dx[i * d + j] = rowScale[i] * x[i * d + j];
-        });
-        var gemm = Kernels.gemm();
-        gemm.sgemm(true, false, v, d, n, 1f, exps, 0, v, dx, 0, d, 1f, g, wte, d);   // dwte += expsᵀ·(diag(s)·x)
-        for (int i = 0; i < n; i++) {   // in row order: a token repeated in the batch sums its rows in one fixed order
-            if (targets[i] < 0) continue;
-            int go = wte + targets[i] * d;
-            for (int j = 0; j < d; j++) g[go + j] -= dloss * x[i * d + j];
-        }
-        gemm.sgemm(false, false, n, d, v, 1f, exps, 0, v, p, wte, d, 0f, dx, 0, d);   // dx = exps·wte
-        Ops.forRows(n, i -> {
-            float s = rowScale[i];
-            int po = targets[i] < 0 ? -1 : wte + targets[i] * d;
-            for (int j = 0; j < d; j++) dx[i * d + j] = s * dx[i * d + j] - (po < 0 ? 0f : dloss * p[po + j]);
         });
     }
 }

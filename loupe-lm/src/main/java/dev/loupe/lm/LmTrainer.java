@@ -138,7 +138,7 @@ public final class LmTrainer {
                 System.arraycopy(ho, off, inputs, i * t, t);
                 if (i < rows) System.arraycopy(ho, off + 1, targets, i * t, t);
             }
-            sum += model.forward(inputs, targets, b, t) * rows * t;
+            sum += model.loss(inputs, targets, b, t) * rows * t;
             counted += rows * t;
         }
         return sum / counted;

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -37,6 +38,8 @@ class Gpt2Test {
                     for (int i = 0; i < ids.length; i++) targets[i] = i + 1 < ids.length ? ids[i + 1] : -1;
                     double loss = model.forward(ids, targets, 1, ids.length);
                     assertEquals(exp.scalarDouble(seq + ".loss"), loss, 1e-5, seq + " loss");
+                    assertEquals(exp.scalarDouble(seq + ".loss"), model.loss(ids, targets, 1, ids.length), 1e-5, seq + " evaluation loss");
+                    assertThrows(IllegalStateException.class, model::backward, "loss() prepares no backward");
                 }
             }
         }

@@ -162,54 +162,36 @@ class LayersGradientTest {
         check("residual b", bb, db, () -> { Layers.residualForward(out, a, bb, n); return dot(out, dout); });
     }
 
-    @Test void crossEntropy() {
-        var r = new Random(8);
-        int n = 4, v = 6;
-        float[] logits = randn(r, n * v, 2f), losses = new float[n], scale = new float[n], scratch = new float[n * v];
-        int[] targets = {3, -1, 0, 5};
-        DoubleSupplier loss = () -> {
-            System.arraycopy(logits, 0, scratch, 0, scratch.length);   // the kernel works in place
-            int count = Layers.crossEntropyFused(scratch, losses, scale, targets, n, v);
-            assertEquals(3, count);
-            double s = 0;
-            for (float l : losses) s += l;
-            return s / count;
-        };
-        loss.getAsDouble();
-        check("softmax cross-entropy", logits, dlogits(scratch, scale, targets, 3, n, v), loss);
-        float[] two = {0f, (float) Math.log(3)}, l2 = new float[1], s2 = new float[1];   // hand case: probs 1/4, 3/4, target 0
-        Layers.crossEntropyFused(two, l2, s2, new int[]{0}, 1, 2);
-        float[] d2 = dlogits(two, s2, new int[]{0}, 1, 1, 2);
-        assertEquals(-0.75f, d2[0], 1e-7);
-        assertEquals(0.75f, d2[1], 1e-7);
-        assertEquals(Math.log(4), l2[0], 1e-6);
+    /** Hand case: logits [0, ln 3] (probabilities 1/4, 3/4), target 0: loss ln 4, dlogits [−3/4, 3/4]. */
+    @Test void crossEntropyByHand() {
+        float[] x = {1f, 0f}, wte = {0f, 0f, (float) Math.log(3), 0f}, losses = new float[1], dx = new float[2], g = new float[4];
+        var classifier = new ChunkedClassifier(ChunkedClassifier.CHUNK, 2, 2);
+        assertEquals(1, classifier.forwardBackward(x, wte, 0, new int[]{0}, 1, losses, dx));
+        classifier.addWeightGradient(g, 0);
+        assertEquals(Math.log(4), losses[0], 1e-6);
+        assertEquals(0.75 * Math.log(3), dx[0], 1e-6);   // dx = dlogits·wte
+        assertEquals(0f, dx[1], 1e-7);
+        assertEquals(-0.75f, g[0], 1e-7);                // dwte = dlogitsᵀ·x
+        assertEquals(0.75f, g[2], 1e-7);
+        assertEquals(0f, g[1], 1e-7);
     }
 
-    /** dloss/dlogits from the fused kernel's factors, as its contract states: rowScale·exps − onehot/count. */
-    static float[] dlogits(float[] exps, float[] rowScale, int[] targets, int count, int n, int v) {
-        float[] dl = new float[n * v];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < v; j++) dl[i * v + j] = rowScale[i] * exps[i * v + j] - (j == targets[i] ? 1f / count : 0f);
-        }
-        return dl;
-    }
-
-    /** The unembedding backward (both GEMMs with the row scale and one-hot term) against finite differences of the mean cross-entropy of x·wteᵀ. */
+    /** The chunked unembedding + cross-entropy backward against finite differences of the mean cross-entropy of x·wteᵀ (chunks of 2 rows, a partial last chunk, a row without target). */
     @Test void unembedding() {
         var r = new Random(9);
         int n = 5, d = 3, v = 7;
-        float[] x = randn(r, n * d, 1f), p = randn(r, v * d, 1f), logits = new float[n * v], losses = new float[n], scale = new float[n];
+        float[] x = randn(r, n * d, 1f), p = randn(r, v * d, 1f), losses = new float[n], dx = new float[n * d], g = new float[v * d];
         int[] targets = {2, 6, -1, 2, 0};
+        var classifier = new ChunkedClassifier(2, d, v);
         DoubleSupplier loss = () -> {
-            dev.loupe.tensor.Kernels.gemm().sgemm(false, true, n, v, d, 1f, x, 0, d, p, 0, d, 0f, logits, 0, v);
-            int count = Layers.crossEntropyFused(logits, losses, scale, targets, n, v);
+            int count = classifier.forwardBackward(x, p, 0, targets, n, losses, new float[n * d]);
+            assertEquals(4, count);
             double s = 0;
             for (float l : losses) s += l;
             return s / count;
         };
-        loss.getAsDouble();
-        float[] dx = new float[n * d], g = new float[v * d];
-        Layers.unembedBackward(dx, g, 0, logits, scale, targets, 4, x, p, n, d, v);
+        classifier.forwardBackward(x, p, 0, targets, n, losses, dx);
+        classifier.addWeightGradient(g, 0);
         check("unembedding input", x, dx, loss);
         check("unembedding weight", p, g, loss);
     }

@@ -1,0 +1,104 @@
+package dev.loupe.lm;
+
+import dev.loupe.tensor.Kernels;
+import dev.loupe.tensor.Ops;
+import dev.loupe.tensor.Parallel;
+
+/**
+ * The tied unembedding and the mean cross-entropy, forward AND backward in one pass over row chunks
+ * of the logits (the loss is the model's last op, so its gradient is known as soon as a chunk's
+ * logits are). Per chunk of {@code chunk} rows, on one thread with single-threaded GEMMs:
+ * logits_c[C, V] = x_c·wteᵀ; softmax, loss and dlogits_c = (softmax − onehot)/count in place;
+ * dx_c[C, D] = dlogits_c·wte; the thread's own dwte accumulator [V, D] += dlogits_cᵀ·x_c. The [N, V]
+ * logits are never stored whole, and each chunk is still in cache for its three passes and two GEMMs.
+ *
+ * <p>Deterministic for a given thread count: the chunks are dealt to {@link Kernels#threads()} slots
+ * statically (contiguous ranges, the same whatever thread runs a slot) and the slots' dwte
+ * accumulators are added in slot order. Must agree with the unfused softmax cross-entropy of
+ * x·wteᵀ (test {@code ChunkedClassifierTest}, and finite differences in {@code LayersGradientTest}).
+ * Not for inference: the engine and {@link Gpt2#logits} keep the whole logits.
+ */
+final class ChunkedClassifier {
+    /**
+     * Rows per chunk: 256 (4 MB of logits) measured fastest for the loupe-1l shape at 2 threads, ahead of
+     * the L2-sized 64 and 128 (whose per-chunk GEMMs re-read and re-pack the 2 MB wte more often) and level
+     * with 512 (docs/lm-trainer-performance.md). A system property only so that measurement can be repeated.
+     */
+    static final int CHUNK = Integer.getInteger("loupe.chunk", 256);
+
+    private final int chunk, d, v;
+    private float[][] buffers = new float[0][], accumulators = new float[0][];   // per slot: [chunk, V], [V, D]
+    private int slots;
+
+    ChunkedClassifier(int chunk, int d, int v) {
+        if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
+        this.chunk = chunk;
+        this.d = d;
+        this.v = v;
+    }
+
+    /**
+     * For x[N, D] and wte (at p[wte..], [V, D]): losses[i] = logsumexp(x_i·wteᵀ) − (x_i·wteᵀ)[target_i]
+     * (0 where target &lt; 0), dx[N, D] = dloss/dx of the mean loss over the rows with a target (overwritten),
+     * and the slots' dwte accumulators for {@link #addWeightGradient}. Returns the number of rows with a target.
+     * With dx null only the losses are computed (held-out evaluation: no backward GEMMs).
+     */
+    int forwardBackward(float[] x, float[] p, int wte, int[] targets, int n, float[] losses, float[] dx) {
+        int count = 0;
+        for (int i = 0; i < n; i++) if (targets[i] >= 0) count++;
+        float dloss = count == 0 ? 0f : 1f / count;
+        int threads = Kernels.threads();
+        if (slots != threads) {
+            slots = threads;
+            buffers = new float[threads][chunk * v];
+            accumulators = new float[threads][v * d];
+        }
+        int chunks = (n + chunk - 1) / chunk;
+        Parallel.forRange(slots, (s0, s1) -> {
+            for (int s = s0; s < s1; s++) {
+                int c0 = (int) ((long) chunks * s / slots), c1 = (int) ((long) chunks * (s + 1) / slots);
+                float[] buf = buffers[s], acc = accumulators[s];
+                if (c0 == c1) java.util.Arrays.fill(acc, 0f);
+                for (int c = c0; c < c1; c++) {
+                    int r0 = c * chunk, m = Math.min(chunk, n - r0);
+                    chunkPass(x, p, wte, targets, r0, m, dloss, losses, dx, buf, acc, c == c0 ? 0f : 1f);
+                }
+            }
+        });
+        return count;
+    }
+
+    private void chunkPass(float[] x, float[] p, int wte, int[] targets, int r0, int m, float dloss,
+                           float[] losses, float[] dx, float[] buf, float[] acc, float beta) {
+        var gemm = Kernels.gemm();   // single-threaded inside the parallel region
+        gemm.sgemm(false, true, m, v, d, 1f, x, r0 * d, d, p, wte, d, 0f, buf, 0, v);   // logits_c = x_c·wteᵀ
+        RowKernel k = RowKernel.BEST;
+        for (int i = 0; i < m; i++) {
+            int o = i * v, tgt = targets[r0 + i];
+            if (tgt < 0) {   // no next token: no loss, zero gradient
+                losses[r0 + i] = 0f;
+                java.util.Arrays.fill(buf, o, o + v, 0f);
+                continue;
+            }
+            float max = k.max(buf, o, v);
+            float target = buf[o + tgt];
+            double sum = k.expShiftSum(buf, buf, o, v, max);
+            losses[r0 + i] = (float) (Math.log(sum) + max - target);
+            if (dx == null) continue;
+            k.scale(buf, o, v, (float) (1.0 / sum) * dloss);   // softmax / count
+            buf[o + tgt] -= dloss;
+        }
+        if (dx == null) return;
+        gemm.sgemm(false, false, m, d, v, 1f, buf, 0, v, p, wte, d, 0f, dx, r0 * d, d);       // dx_c = dlogits_c·wte
+        gemm.sgemm(true, false, v, d, m, 1f, buf, 0, v, x, r0 * d, d, beta, acc, 0, d);       // acc += dlogits_cᵀ·x_c
+    }
+
+    /** g[wte..] += the dwte of the last {@link #forwardBackward}: the slots' accumulators in slot order. */
+    void addWeightGradient(float[] g, int wte) {
+        Ops.forRange(v * d, (from, to) -> {
+            for (float[] acc : accumulators) {
+                for (int i = from; i < to; i++) g[wte + i] += acc[i];
+            }
+        });
+    }
+}
