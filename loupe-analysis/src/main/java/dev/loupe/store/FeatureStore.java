@@ -67,6 +67,7 @@ public final class FeatureStore implements AutoCloseable {
                 throw new FormatException("feature store " + path + " has schema version " + v + " but this Loupe reads " + Migrations.READABLE_FROM + " or later"
                         + "; open it read-write once (any writing Loupe command) to upgrade it");
             if (!readOnly && v < Migrations.LATEST) Migrations.migrate(c, path);
+            if (readOnly) Migrations.readOnlyViews(c, v);
             return new FeatureStore(path, c, readOnly);
         } catch (SQLException e) {
             closeQuietly(c);

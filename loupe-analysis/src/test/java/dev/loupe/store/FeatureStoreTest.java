@@ -243,6 +243,10 @@ class FeatureStoreTest {
                 assertThrows(ConfigException.class, () -> w.feature(new FeatureStats(3, 1, 10, 1, 1)));
                 StoreFixtures.writeFeature(w, 0, 0);
                 assertThrows(ConfigException.class, () -> w.feature(new FeatureStats(0, 1, 10, 1, 1)));
+                w.rangeTokens(0, 1, List.of(new TokenStat(5, "a", 2, Double.NaN)));
+                w.rangeTokens(1, 0, List.of(new TokenStat(6, "b", 1, Double.NaN)));
+                ConfigException split = assertThrows(ConfigException.class, () -> w.rangeTokens(0, 2, List.of()));
+                assertTrue(split.getMessage().contains("range tokens of feature 0 after another feature's"), split.getMessage());
                 ConfigException e = assertThrows(ConfigException.class, w::commit);
                 assertTrue(e.getMessage().contains("wrote 1 of 3 features"), e.getMessage());
             }
