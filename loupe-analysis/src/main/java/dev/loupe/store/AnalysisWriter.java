@@ -36,7 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 public final class AnalysisWriter implements AutoCloseable {
     /** Rows per staged transaction: large, because each commit rewrites the B-tree pages it touched into the WAL. */
-    static final int BATCH_ROWS = 20_000;
+    static final int BATCH_ROWS = 50_000;
     private static final int CACHE_KIB = 64 * 1024;
     private static final long EXCERPT_MASK = 0xFFFF_FFFFL;
     private static final List<String> RUN_TABLES = List.of("features", "feature_stats", "examples", "excerpt_features", "histograms",
@@ -134,7 +134,7 @@ public final class AnalysisWriter implements AutoCloseable {
             add(insExcerpt, excerpt, e.docId(), e.position(), Blobs.ints(e.tokenIds()), e.text(), Blobs.ints(e.tokenEnds()));
             excerpts.put(w, excerpt);
         }
-        add(insExample, feature, e.kind().sql(), e.group(), e.rank(), excerpt, (double) e.maxAct(), Blobs.floats(e.acts()));
+        add(insExample, feature, e.kind().sql(), e.group(), e.rank(), excerpt, (double) e.maxAct(), Blobs.activations(e.acts()));
     }
 
     /**

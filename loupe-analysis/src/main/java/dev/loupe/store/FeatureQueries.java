@@ -192,8 +192,9 @@ final class FeatureQueries {
 
     private static Example example(ResultSet r) throws SQLException {
         Example.Kind kind = Example.Kind.valueOf(r.getString(1).toUpperCase());
-        return new Example(kind, r.getInt(2), r.getInt(3), r.getLong(4), r.getInt(5), Blobs.toInts(r.getBytes(6), "examples.token_ids"),
-                Example.splitTokens(r.getString(8), Blobs.toInts(r.getBytes(9), "examples.token_ends")), Blobs.toFloats(r.getBytes(7), "examples.acts"));
+        int[] ids = Blobs.toInts(r.getBytes(6), "excerpts.token_ids");
+        return new Example(kind, r.getInt(2), r.getInt(3), r.getLong(4), r.getInt(5), ids,
+                Example.splitTokens(r.getString(8), Blobs.toInts(r.getBytes(9), "excerpts.token_ends")), Blobs.toActivations(r.getBytes(7), ids.length, "examples.acts"));
     }
 
     /** One kind of example of a feature from the published analysis, by group and rank; empty when there is none. */

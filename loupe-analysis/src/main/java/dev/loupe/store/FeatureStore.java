@@ -44,7 +44,7 @@ public final class FeatureStore implements AutoCloseable {
         this.queries = new FeatureQueries(this);
     }
 
-    /** Rows an AnalysisWriter stages per transaction (default 20,000); less bounds its memory, and lets tests see batches mid-run. */
+    /** Rows an AnalysisWriter stages per transaction (default 50,000); less bounds its memory, and lets tests see batches mid-run. */
     public void setAnalysisBatchRows(int rows) {
         if (rows < 1) throw new ConfigException("analysis batch rows " + rows + " must be >= 1");
         analysisBatchRows = rows;

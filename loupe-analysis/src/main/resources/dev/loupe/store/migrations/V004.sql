@@ -37,7 +37,8 @@ CREATE TABLE examples_v4 (
   rank        INTEGER NOT NULL,
   excerpt_id  INTEGER NOT NULL,            -- the window (excerpts, same run)
   max_act     REAL NOT NULL,
-  acts        BLOB NOT NULL                -- float32 LE [n]: this feature's activation at each token of the window
+  acts        BLOB NOT NULL                -- this feature's activation at each token of the window: float32 LE [n], or, when
+                                           -- shorter (6 * non-zero < 4 n), (uint16 position, float32 value) LE pairs of the non-zero ones
 );
 INSERT INTO examples_v4 SELECT example_id, run_id, feature, kind, grp, rank, run_id * 4294967296 + example_id, max_act, acts FROM examples;
 DROP TABLE examples;
