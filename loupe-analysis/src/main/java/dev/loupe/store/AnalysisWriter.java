@@ -6,6 +6,10 @@
 // A writer that dies (exception, closed connection, killed process) leaves a run in status
 // 'writing' that nobody reads; the next beginAnalysis of that dictionary deletes it once the
 // writing process is known to be gone (pid + process start instant; single-host assumption).
+// Per-row costs are kept low (schema V004): a window shown by several examples is written once
+// (excerpts), lists read whole are one JSON row per feature (logits, token_stats, range_tokens), and the
+// tables whose keys would be updated at random places during staging (full-text index, per-token
+// look-up, excerpt -> feature map) are filled in key order by the publishing transaction.
 // Not an analysis: the statistics come from dev.loupe.features; this only persists them.
 package dev.loupe.store;
 
@@ -20,18 +24,23 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 public final class AnalysisWriter implements AutoCloseable {
     /** Rows per staged transaction: large, because each commit rewrites the B-tree pages it touched into the WAL. */
-    static final int BATCH_ROWS = 20_000;
+    static final int BATCH_ROWS = 50_000;
     private static final int CACHE_KIB = 64 * 1024;
-    private static final List<String> RUN_TABLES = List.of("features", "feature_stats", "examples", "histograms", "logits",
-            "token_stats", "range_tokens", "neighbours");
+    private static final long EXCERPT_MASK = 0xFFFF_FFFFL;
+    private static final List<String> RUN_TABLES = List.of("features", "feature_stats", "examples", "excerpt_features", "histograms",
+            "logits", "token_stats", "token_features", "range_tokens", "neighbours");
     /** Runs (store file + run id) being written by writers open in this JVM: their pid is ours, so pid liveness cannot tell. */
     private static final Set<String> ACTIVE = ConcurrentHashMap.newKeySet();
 
@@ -42,7 +51,13 @@ public final class AnalysisWriter implements AutoCloseable {
     private final BitSet written = new BitSet();
     private final Set<Long> knownDictionaries = new HashSet<>();
     private final List<PreparedStatement> statements = new ArrayList<>();
-    private final PreparedStatement insFeature, insStat, insExample, insHistogram, insLogit, insToken, insRange, insNeighbour;
+    private final PreparedStatement insFeature, insStat, insExcerpt, insExample, insHistogram, insLogit, insToken, insRange, insNeighbour;
+    /** Excerpt id of each window written so far (see Window). */
+    private final Map<Window, Long> excerpts = new HashMap<>();
+    /** Range-token bins of the feature being written ({@link #rangeFeature}), stored as one row when it changes. */
+    private final TreeMap<Integer, List<TokenStat>> ranges = new TreeMap<>();
+    private final BitSet rangesWritten = new BitSet();
+    private int rangeFeature = -1;
     private final int batchRows;
     private int pendingRows;
     private boolean inTransaction, finished;
@@ -56,12 +71,12 @@ public final class AnalysisWriter implements AutoCloseable {
         // the run id is a literal of each statement: one bind less per row
         insFeature = prepare("INSERT INTO features(run_id, feature, fire_count, token_count, density, mean_act, max_act) VALUES (" + runId + ", ?, ?, ?, ?, ?, ?)");
         insStat = prepare("INSERT INTO feature_stats(run_id, feature, name, value) VALUES (" + runId + ", ?, ?, ?)");
-        insExample = prepare("INSERT INTO examples(run_id, feature, kind, grp, rank, doc_id, position, max_act, token_ids, acts, text, token_ends) "
-                + "VALUES (" + runId + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insExcerpt = prepare("INSERT INTO excerpts(excerpt_id, run_id, doc_id, position, token_ids, text, token_ends) VALUES (?, " + runId + ", ?, ?, ?, ?, ?)");
+        insExample = prepare("INSERT INTO examples(run_id, feature, kind, grp, rank, excerpt_id, max_act, acts) VALUES (" + runId + ", ?, ?, ?, ?, ?, ?, ?)");
         insHistogram = prepare("INSERT INTO histograms(run_id, feature, kind, edges, counts) VALUES (" + runId + ", ?, ?, ?, ?)");
-        insLogit = prepare("INSERT INTO logits(run_id, feature, kind, sign, rank, token_id, token, value) VALUES (" + runId + ", ?, ?, ?, ?, ?, ?, ?)");
-        insToken = prepare("INSERT INTO token_stats(run_id, feature, token_id, token, count, mean_act) VALUES (" + runId + ", ?, ?, ?, ?, ?)");
-        insRange = prepare("INSERT INTO range_tokens(run_id, feature, bin, token_id, token, count) VALUES (" + runId + ", ?, ?, ?, ?, ?)");
+        insLogit = prepare("INSERT INTO logits(run_id, feature, kind, positive, negative) VALUES (" + runId + ", ?, ?, ?, ?)");
+        insToken = prepare("INSERT INTO token_stats(run_id, feature, tokens) VALUES (" + runId + ", ?, ?)");
+        insRange = prepare("INSERT INTO range_tokens(run_id, feature, bins) VALUES (" + runId + ", ?, ?)");
         insNeighbour = prepare("INSERT INTO neighbours(run_id, feature, other_dictionary_id, rank, other_feature, cosine) VALUES (" + runId + ", ?, ?, ?, ?, ?)");
         knownDictionaries.add(dict.id());
     }
@@ -112,35 +127,63 @@ public final class AnalysisWriter implements AutoCloseable {
 
     public void example(int feature, Example e) {
         checkFeature(feature);
-        add(insExample, feature, e.kind().sql(), e.group(), e.rank(), e.docId(), e.position(), (double) e.maxAct(),
-                Blobs.ints(e.tokenIds()), Blobs.floats(e.acts()), e.text(), Blobs.ints(e.tokenEnds()));
+        Window w = new Window(e.docId(), e.position(), e.tokenIds().length, (long) Arrays.hashCode(e.tokenIds()) << 32 | Arrays.hashCode(e.tokens()) & 0xffffffffL);
+        Long excerpt = excerpts.get(w);
+        if (excerpt == null) {
+            excerpt = (runId << 32) + excerpts.size();
+            add(insExcerpt, excerpt, e.docId(), e.position(), Blobs.ints(e.tokenIds()), e.text(), Blobs.ints(e.tokenEnds()));
+            excerpts.put(w, excerpt);
+        }
+        add(insExample, feature, e.kind().sql(), e.group(), e.rank(), excerpt, (double) e.maxAct(), Blobs.activations(e.acts()));
     }
+
+    /**
+     * A window of the corpus: document, position, length and a hash of its token ids and strings.
+     * Within one analysis the first three already determine the window; the hash keeps windows
+     * apart if a caller passes different tokens for the same place.
+     */
+    private record Window(long doc, int position, int length, long content) {}
 
     public void histogram(int feature, String kind, Histogram h) {
         checkFeature(feature);
         add(insHistogram, feature, kind, Blobs.floats(h.edges()), Blobs.longs(h.counts()));
     }
 
+    /** One kind of logit table of a feature (each kind at most once per feature). */
     public void logits(int feature, LogitTable table) {
         checkFeature(feature);
-        for (int i = 0; i < table.positive().size(); i++) logit(feature, table.kind(), 1, i, table.positive().get(i));
-        for (int i = 0; i < table.negative().size(); i++) logit(feature, table.kind(), -1, i, table.negative().get(i));
+        add(insLogit, feature, table.kind().sql(), PackedRows.logits(table.positive()), PackedRows.logits(table.negative()));
     }
 
-    private void logit(int feature, LogitTable.Kind kind, int sign, int rank, LogitEntry e) {
-        add(insLogit, feature, kind.sql(), sign, rank, e.tokenId(), e.token(), (double) e.value());
-    }
-
-    /** The feature's per-token table: the tokens it fires on, with count and mean activation. */
+    /** The feature's per-token table: the tokens it fires on, with count and mean activation (once per feature). */
     public void tokenStats(int feature, List<TokenStat> stats) {
         checkFeature(feature);
-        for (TokenStat t : stats) add(insToken, feature, t.tokenId(), t.token(), t.count(), t.meanAct());
+        add(insToken, feature, PackedRows.tokens(stats));
     }
 
-    /** Which tokens produced activations in histogram bin {@code bin} (meanAct is ignored). */
+    /**
+     * Which tokens produced activations in histogram bin {@code bin} (meanAct is ignored). A
+     * feature's bins are stored together, so give all of them before the next feature's.
+     */
     public void rangeTokens(int feature, int bin, List<TokenStat> tokens) {
         checkFeature(feature);
-        for (TokenStat t : tokens) add(insRange, feature, bin, t.tokenId(), t.token(), t.count());
+        if (feature != rangeFeature) {
+            storeRanges();
+            if (rangesWritten.get(feature))
+                throw new ConfigException("analysis of " + dict.name() + " gave range tokens of feature " + feature
+                        + " after another feature's; give all bins of a feature together");
+            rangeFeature = feature;
+        }
+        ranges.computeIfAbsent(bin, b -> new ArrayList<>()).addAll(tokens);
+    }
+
+    private void storeRanges() {
+        if (rangeFeature < 0) return;
+        int f = rangeFeature;
+        rangeFeature = -1;
+        rangesWritten.set(f);
+        add(insRange, f, PackedRows.ranges(ranges));
+        ranges.clear();
     }
 
     /** Nearest features by decoder cosine, best first, in this dictionary or another (otherDictionaryId). */
@@ -159,6 +202,7 @@ public final class AnalysisWriter implements AutoCloseable {
         if (written.cardinality() != dict.dFeatures())
             throw new ConfigException("analysis of dictionary " + dict.name() + " wrote " + written.cardinality() + " of " + dict.dFeatures()
                     + " features; write every feature (dead ones with fire count 0) before commit");
+        storeRanges();
         try {
             beginIfNeeded();
             for (PreparedStatement ps : statements) ps.executeBatch();
@@ -166,8 +210,13 @@ public final class AnalysisWriter implements AutoCloseable {
             if (!"writing".equals(status))
                 throw new LoupeException("analysis run " + runId + " of " + dict.name() + " was removed from " + path + " while being written (status "
                         + status + "); was another writer cleaning up? Re-run the analysis");
-            // The full-text index of the run's examples, in one statement (V003.sql): cheaper than a trigger per row.
-            exec("INSERT INTO examples_fts(rowid, text) SELECT example_id, text FROM examples WHERE run_id = " + runId + " AND kind <> 'random'");
+            // Tables keyed other than by feature, each filled in one statement in key order (V004.sql).
+            exec("INSERT INTO examples_fts(rowid, text) SELECT excerpt_id, text FROM excerpts WHERE " + excerptRange(runId));
+            exec("INSERT INTO excerpt_features(run_id, excerpt_id, feature) SELECT DISTINCT run_id, excerpt_id, feature FROM examples "
+                    + "WHERE run_id = " + runId + " AND kind <> 'random' ORDER BY excerpt_id, feature");
+            exec("INSERT INTO token_features(run_id, token_id, mean_act, feature, count) "
+                    + "SELECT t.run_id, e.value ->> 0, e.value ->> 3, t.feature, e.value ->> 2 FROM token_stats t, json_each(t.tokens) e "
+                    + "WHERE t.run_id = " + runId + " ORDER BY 2, 3 DESC, 4");
             String now = Instant.now().toString();
             exec("UPDATE analysis_runs SET status = 'superseded' WHERE dictionary_id = " + dict.id() + " AND status = 'complete'");
             exec("UPDATE analysis_runs SET status = 'complete', finished_at = '" + now + "' WHERE run_id = " + runId);
@@ -331,9 +380,15 @@ public final class AnalysisWriter implements AutoCloseable {
         for (long run : runs) purgeRun(c, run);
     }
 
+    /** A run's excerpts: excerpt_id = run_id * 2^32 + n (V004.sql), one rowid range. */
+    private static String excerptRange(long runId) {
+        return "excerpt_id BETWEEN " + (runId << 32) + " AND " + ((runId << 32) + EXCERPT_MASK);
+    }
+
     private static void purgeRun(Connection c, long runId) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (String table : RUN_TABLES) s.executeUpdate("DELETE FROM " + table + " WHERE run_id = " + runId);
+            s.executeUpdate("DELETE FROM excerpts WHERE " + excerptRange(runId));   // before the run's status goes: the FTS trigger reads it
             s.executeUpdate("DELETE FROM analysis_runs WHERE run_id = " + runId);
         }
     }

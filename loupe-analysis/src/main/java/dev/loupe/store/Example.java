@@ -9,7 +9,11 @@ import dev.loupe.util.ConfigException;
 import dev.loupe.util.FormatException;
 
 public record Example(Kind kind, int group, int rank, long docId, int position, int[] tokenIds, String[] tokens, float[] acts) {
-    public enum Kind { TOP, QUANTILE, RANDOM; String sql() { return name().toLowerCase(); } }
+    public enum Kind {
+        TOP, QUANTILE, RANDOM;
+        private final String sql = name().toLowerCase(java.util.Locale.ROOT);   // asked once per stored row
+        String sql() { return sql; }
+    }
 
     public Example {
         if (kind == null) throw new ConfigException("example kind is missing (TOP, QUANTILE or RANDOM)");

@@ -145,7 +145,7 @@ final class FeatureQueries {
             while (r.next()) hists.put(r.getString(1), new Histogram(Blobs.toFloats(r.getBytes(2), "histograms.edges"), Blobs.toLongs(r.getBytes(3), "histograms.counts")));
         }
         List<Example> top = new ArrayList<>(), quantile = new ArrayList<>(), random = new ArrayList<>();
-        try (ResultSet r = query("SELECT " + EXAMPLE_COLUMNS + " FROM examples WHERE run_id = ? AND feature = ? ORDER BY kind, grp, rank", run, feature)) {
+        try (ResultSet r = query("SELECT " + EXAMPLE_COLUMNS + " FROM " + EXAMPLE_TABLES + " WHERE x.run_id = ? AND x.feature = ? ORDER BY x.kind, x.grp, x.rank", run, feature)) {
             while (r.next()) {
                 Example e = example(r);
                 (switch (e.kind()) {
@@ -155,15 +155,22 @@ final class FeatureQueries {
                 }).add(e);
             }
         }
+        Map<String, LogitTable> byKind = new LinkedHashMap<>();
+        try (ResultSet r = query("SELECT kind, positive, negative FROM logits WHERE run_id = ? AND feature = ?", run, feature)) {
+            while (r.next()) {
+                LogitTable.Kind kind = LogitTable.Kind.valueOf(r.getString(1).toUpperCase(java.util.Locale.ROOT));
+                byKind.put(kind.sql(), new LogitTable(kind, PackedRows.logits(r.getString(2), "logits.positive"), PackedRows.logits(r.getString(3), "logits.negative")));
+            }
+        }
         List<LogitTable> logits = new ArrayList<>();
         for (LogitTable.Kind kind : LogitTable.Kind.values()) {
-            List<LogitEntry> pos = logitList(run, feature, kind, 1), neg = logitList(run, feature, kind, -1);
-            if (!pos.isEmpty() || !neg.isEmpty()) logits.add(new LogitTable(kind, pos, neg));
+            LogitTable t = byKind.get(kind.sql());
+            if (t != null && (!t.positive().isEmpty() || !t.negative().isEmpty())) logits.add(t);
         }
         List<TokenStat> tokens = tokenStats(d, feature);
         Map<Integer, List<TokenStat>> ranges = new TreeMap<>();
-        try (ResultSet r = query("SELECT bin, token_id, token, count FROM range_tokens WHERE run_id = ? AND feature = ? ORDER BY bin, count DESC", run, feature)) {
-            while (r.next()) ranges.computeIfAbsent(r.getInt(1), b -> new ArrayList<>()).add(new TokenStat(r.getInt(2), r.getString(3), r.getLong(4), Double.NaN));
+        try (ResultSet r = query("SELECT bins FROM range_tokens WHERE run_id = ? AND feature = ?", run, feature)) {
+            if (r.next()) ranges = PackedRows.ranges(r.getString(1), "range_tokens.bins");
         }
         List<Neighbour> near = new ArrayList<>(), out = new ArrayList<>(), in = new ArrayList<>();
         try (ResultSet r = query("SELECT other_dictionary_id, other_feature, cosine FROM neighbours WHERE run_id = ? AND feature = ? "
@@ -180,19 +187,21 @@ final class FeatureQueries {
                 near, out, in, explanations(d.id(), feature), probes));
     }
 
-    private static final String EXAMPLE_COLUMNS = "kind, grp, rank, doc_id, position, token_ids, acts, text, token_ends";
+    private static final String EXAMPLE_COLUMNS = "x.kind, x.grp, x.rank, w.doc_id, w.position, w.token_ids, x.acts, w.text, w.token_ends";
+    private static final String EXAMPLE_TABLES = "examples x JOIN excerpts w ON w.excerpt_id = x.excerpt_id";
 
     private static Example example(ResultSet r) throws SQLException {
         Example.Kind kind = Example.Kind.valueOf(r.getString(1).toUpperCase());
-        return new Example(kind, r.getInt(2), r.getInt(3), r.getLong(4), r.getInt(5), Blobs.toInts(r.getBytes(6), "examples.token_ids"),
-                Example.splitTokens(r.getString(8), Blobs.toInts(r.getBytes(9), "examples.token_ends")), Blobs.toFloats(r.getBytes(7), "examples.acts"));
+        int[] ids = Blobs.toInts(r.getBytes(6), "excerpts.token_ids");
+        return new Example(kind, r.getInt(2), r.getInt(3), r.getLong(4), r.getInt(5), ids,
+                Example.splitTokens(r.getString(8), Blobs.toInts(r.getBytes(9), "excerpts.token_ends")), Blobs.toActivations(r.getBytes(7), ids.length, "examples.acts"));
     }
 
     /** One kind of example of a feature from the published analysis, by group and rank; empty when there is none. */
     List<Example> examples(DictionaryInfo d, int feature, Example.Kind kind) throws SQLException {
         List<Example> out = new ArrayList<>();
         if (d.currentRunId() == 0) return out;
-        try (ResultSet r = query("SELECT " + EXAMPLE_COLUMNS + " FROM examples WHERE run_id = ? AND feature = ? AND kind = ? ORDER BY grp, rank",
+        try (ResultSet r = query("SELECT " + EXAMPLE_COLUMNS + " FROM " + EXAMPLE_TABLES + " WHERE x.run_id = ? AND x.feature = ? AND x.kind = ? ORDER BY x.grp, x.rank",
                 d.currentRunId(), feature, kind.sql())) {
             while (r.next()) out.add(example(r));
         }
@@ -203,20 +212,9 @@ final class FeatureQueries {
     List<TokenStat> tokenStats(DictionaryInfo d, int feature) throws SQLException {
         List<TokenStat> out = new ArrayList<>();
         if (d.currentRunId() == 0) return out;
-        try (ResultSet r = query("SELECT token_id, token, count, mean_act FROM token_stats WHERE run_id = ? AND feature = ? ORDER BY mean_act DESC",
-                d.currentRunId(), feature)) {
-            while (r.next()) out.add(new TokenStat(r.getInt(1), r.getString(2), r.getLong(3), r.getDouble(4)));
+        try (ResultSet r = query("SELECT tokens FROM token_stats WHERE run_id = ? AND feature = ?", d.currentRunId(), feature)) {
+            return r.next() ? PackedRows.tokens(r.getString(1), "token_stats.tokens") : out;
         }
-        return out;
-    }
-
-    private List<LogitEntry> logitList(long run, int feature, LogitTable.Kind kind, int sign) throws SQLException {
-        List<LogitEntry> out = new ArrayList<>();
-        try (ResultSet r = query("SELECT token_id, token, value FROM logits WHERE run_id = ? AND feature = ? AND kind = ? AND sign = ? ORDER BY rank",
-                run, feature, kind.sql(), sign)) {
-            while (r.next()) out.add(new LogitEntry(r.getInt(1), r.getString(2), r.getFloat(3)));
-        }
-        return out;
     }
 
     // ---- search, per-token, compare ------------------------------------------------------------
@@ -231,11 +229,14 @@ final class FeatureQueries {
                 + "WHERE explanations_fts MATCH ? ORDER BY rk LIMIT ?", match, limit)) {
             while (r.next()) hits.add(new SearchHit(SearchHit.Source.EXPLANATION, r.getLong(1), r.getInt(2), r.getString(3), r.getDouble(4)));
         }
-        // Many windows of one feature can match: keep each feature's best window. Over-fetch to fill the page.
+        // The index holds excerpts (windows); excerpt_features maps each to the features with a top or
+        // quantile example there. Many windows of one feature can match: keep each feature's best
+        // window. Over-fetch to fill the page.
         Set<String> seen = new LinkedHashSet<>();
         try (ResultSet r = query("SELECT d.dictionary_id, x.feature, snippet(examples_fts, 0, '[', ']', '...', 12), bm25(examples_fts) AS rk "
-                + "FROM examples_fts JOIN examples x ON x.example_id = examples_fts.rowid JOIN dictionaries d ON d.current_run_id = x.run_id "
-                + "WHERE examples_fts MATCH ? ORDER BY rk LIMIT ?", match, 8L * limit)) {
+                + "FROM examples_fts JOIN excerpts w ON w.excerpt_id = examples_fts.rowid JOIN dictionaries d ON d.current_run_id = w.run_id "
+                + "JOIN excerpt_features x ON x.run_id = w.run_id AND x.excerpt_id = w.excerpt_id "
+                + "WHERE examples_fts MATCH ? ORDER BY rk, d.dictionary_id, x.feature LIMIT ?", match, 8L * limit)) {
             while (r.next() && hits.size() < 2 * limit)
                 if (seen.add(r.getLong(1) + ":" + r.getInt(2)))
                     hits.add(new SearchHit(SearchHit.Source.EXAMPLE, r.getLong(1), r.getInt(2), r.getString(3), r.getDouble(4)));
@@ -259,7 +260,7 @@ final class FeatureQueries {
         if (limit < 1) throw new ConfigException("limit " + limit + " must be >= 1");
         List<TokenFeature> out = new ArrayList<>();
         if (d.currentRunId() == 0) return out;
-        try (ResultSet r = query("SELECT feature, mean_act, count FROM token_stats WHERE run_id = ? AND token_id = ? ORDER BY mean_act DESC, feature LIMIT ?",
+        try (ResultSet r = query("SELECT feature, mean_act, count FROM token_features WHERE run_id = ? AND token_id = ? ORDER BY mean_act DESC, feature LIMIT ?",
                 d.currentRunId(), tokenId, limit)) {
             while (r.next()) out.add(new TokenFeature(r.getInt(1), r.getDouble(2), r.getLong(3)));
         }

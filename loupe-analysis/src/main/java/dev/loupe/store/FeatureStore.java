@@ -44,7 +44,7 @@ public final class FeatureStore implements AutoCloseable {
         this.queries = new FeatureQueries(this);
     }
 
-    /** Rows an AnalysisWriter stages per transaction (default 20,000); less bounds its memory, and lets tests see batches mid-run. */
+    /** Rows an AnalysisWriter stages per transaction (default 50,000); less bounds its memory, and lets tests see batches mid-run. */
     public void setAnalysisBatchRows(int rows) {
         if (rows < 1) throw new ConfigException("analysis batch rows " + rows + " must be >= 1");
         analysisBatchRows = rows;
@@ -67,6 +67,7 @@ public final class FeatureStore implements AutoCloseable {
                 throw new FormatException("feature store " + path + " has schema version " + v + " but this Loupe reads " + Migrations.READABLE_FROM + " or later"
                         + "; open it read-write once (any writing Loupe command) to upgrade it");
             if (!readOnly && v < Migrations.LATEST) Migrations.migrate(c, path);
+            if (readOnly) Migrations.readOnlyViews(c, v);
             return new FeatureStore(path, c, readOnly);
         } catch (SQLException e) {
             closeQuietly(c);

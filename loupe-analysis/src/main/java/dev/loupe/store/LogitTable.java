@@ -7,7 +7,11 @@ package dev.loupe.store;
 import java.util.List;
 
 public record LogitTable(Kind kind, List<LogitEntry> positive, List<LogitEntry> negative) {
-    public enum Kind { DIRECT, ABLATION; String sql() { return name().toLowerCase(); } }
+    public enum Kind {
+        DIRECT, ABLATION;
+        private final String sql = name().toLowerCase(java.util.Locale.ROOT);   // asked once per stored row
+        String sql() { return sql; }
+    }
 
     public LogitTable {
         positive = List.copyOf(positive);

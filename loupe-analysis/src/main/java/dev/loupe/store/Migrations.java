@@ -30,19 +30,44 @@ final class Migrations {
     /** Schema version this code writes and reads. */
     static final int LATEST = SCRIPTS.size();
 
-    /** Oldest schema a read-only open accepts: V003 changed only how writers fill the full-text index, so V002 stores read the same. */
+    /**
+     * Oldest schema a read-only open accepts. It cannot migrate, so V002 and V003 stores are read
+     * through temporary views in the V004 shape (read-V002.sql); V003 changed only how writers fill
+     * the full-text index, so both read the same.
+     */
     static final int READABLE_FROM = 2;
+    private static final int VIEWS_BEFORE = 4;
+    private static final String READ_VIEWS = loadScript("migrations/read-V002.sql");
 
     private static List<String> loadScripts() {
         List<String> scripts = new ArrayList<>();
         for (int v = 1; ; v++) {
-            String name = String.format("migrations/V%03d.sql", v);
-            try (InputStream in = Migrations.class.getResourceAsStream(name)) {
-                if (in == null) return List.copyOf(scripts);
-                scripts.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new LoupeException("cannot read schema script " + name + " from the Loupe jar: " + e.getMessage(), e);
-            }
+            String script = loadScript(String.format("migrations/V%03d.sql", v));
+            if (script == null) return List.copyOf(scripts);
+            scripts.add(script);
+        }
+    }
+
+    /** A script from the jar; null when there is none of that name. */
+    private static String loadScript(String name) {
+        try (InputStream in = Migrations.class.getResourceAsStream(name)) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LoupeException("cannot read schema script " + name + " from the Loupe jar: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * On a read-only connection to a store older than LATEST (at least READABLE_FROM), creates the
+     * temporary views that give its tables the current shape. They live in the connection's temp
+     * schema, so query_only is lifted only while they are created.
+     */
+    static void readOnlyViews(Connection c, int version) throws SQLException {
+        if (version >= VIEWS_BEFORE) return;
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("PRAGMA query_only = 0");
+            s.executeUpdate(READ_VIEWS);
+            s.executeUpdate("PRAGMA query_only = 1");
         }
     }
 

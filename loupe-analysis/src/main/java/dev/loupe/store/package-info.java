@@ -3,7 +3,10 @@
  * dictionaries with their eval metrics, published feature analyses (statistics, examples,
  * histograms, logit tables, per-token tables, neighbours), explanations with scores, and probe
  * results. Schema version 1 is {@code migrations/V001.sql} in this package's resources, version 2
- * ({@code V002.sql}) adds random examples; later versions add V003.sql, ... (forward-only; a store from a newer Loupe is refused).
+ * ({@code V002.sql}) adds random examples, V003 fills the full-text index at publish, V004 stores each
+ * example window once per run ({@code excerpts}) and per-feature lists as one JSON row; later versions
+ * add V005.sql, ... (forward-only; a store from a newer Loupe is refused). Read-only opens of V002 and
+ * V003 stores see them in the current shape through temporary views ({@code read-V002.sql}).
  *
  * <p>Usage: {@link dev.loupe.store.FeatureStore#open} (read-write) or
  * {@link dev.loupe.store.FeatureStore#openReadOnly}; register a model and a dictionary; write an

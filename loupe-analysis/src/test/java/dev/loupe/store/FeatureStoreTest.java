@@ -51,7 +51,7 @@ class FeatureStoreTest {
     }
 
     @Test
-    void featureDetailReturnsEverythingWritten() {
+    void featureDetailReturnsEverythingWritten() throws Exception {
         Path db = StoreFixtures.db(dir);
         long d, other;
         try (FeatureStore s = FeatureStore.open(db)) {
@@ -63,6 +63,8 @@ class FeatureStoreTest {
                 w.histogram(1, "activation", new Histogram(new float[] {0.1f, 1f, 10f}, new long[] {5, 7}));
                 w.example(1, new Example(Example.Kind.QUANTILE, 2, 0, 9, 40, new int[] {5, 6, 7, 8},
                         new String[] {"", "\uD83D\uDE42", "é\n", " x"}, new float[] {0.5f, 0.75f, 0f, -1f}));
+                w.example(1, new Example(Example.Kind.QUANTILE, 3, 0, 9, 40, new int[] {5, 6, 7, 8},   // same window, stored sparse
+                        new String[] {"", "\uD83D\uDE42", "é\n", " x"}, new float[] {0f, 0f, 4.5f, 0f}));
                 w.logits(1, new LogitTable(LogitTable.Kind.DIRECT, List.of(new LogitEntry(11, "up", 3.5f)), List.of(new LogitEntry(12, "down", -2f))));
                 w.logits(1, new LogitTable(LogitTable.Kind.ABLATION, List.of(), List.of(new LogitEntry(13, "gone", -0.5f))));
                 w.rangeTokens(1, 0, List.of(new TokenStat(101, "alpha1", 4, 0)));
@@ -96,6 +98,11 @@ class FeatureStoreTest {
             Example q = fd.quantileExamples().getFirst();
             assertEquals(2, q.group());
             assertArrayEquals(new float[] {0.5f, 0.75f, 0f, -1f}, q.acts());
+            Example sparse = fd.quantileExamples().get(1);
+            assertEquals(3, sparse.group());
+            assertArrayEquals(new float[] {0f, 0f, 4.5f, 0f}, sparse.acts());
+            assertArrayEquals(q.tokens(), sparse.tokens());
+            assertEquals(1, s.longQuery("SELECT count(DISTINCT excerpt_id) FROM examples WHERE feature = 1 AND kind = 'quantile'"), "one stored window");
             assertArrayEquals(new String[] {"", "\uD83D\uDE42", "é\n", " x"}, q.tokens(), "token boundaries survive empty, surrogate-pair and newline tokens");
             assertEquals(2, fd.logits().size());
             LogitTable direct = fd.logits().getFirst();
@@ -243,6 +250,10 @@ class FeatureStoreTest {
                 assertThrows(ConfigException.class, () -> w.feature(new FeatureStats(3, 1, 10, 1, 1)));
                 StoreFixtures.writeFeature(w, 0, 0);
                 assertThrows(ConfigException.class, () -> w.feature(new FeatureStats(0, 1, 10, 1, 1)));
+                w.rangeTokens(0, 1, List.of(new TokenStat(5, "a", 2, Double.NaN)));
+                w.rangeTokens(1, 0, List.of(new TokenStat(6, "b", 1, Double.NaN)));
+                ConfigException split = assertThrows(ConfigException.class, () -> w.rangeTokens(0, 2, List.of()));
+                assertTrue(split.getMessage().contains("range tokens of feature 0 after another feature's"), split.getMessage());
                 ConfigException e = assertThrows(ConfigException.class, w::commit);
                 assertTrue(e.getMessage().contains("wrote 1 of 3 features"), e.getMessage());
             }

@@ -84,14 +84,18 @@ class StoreQueryPlanTest {
         try (FeatureStore s = FeatureStore.openReadOnly(db)) {
             List<String> plan = s.read("plan", () -> {
                 List<String> out = new ArrayList<>();
-                try (var st = s.connection().prepareStatement("EXPLAIN QUERY PLAN SELECT feature FROM token_stats WHERE run_id = 1 AND token_id = 3 "
-                        + "ORDER BY mean_act DESC LIMIT 5"); var r = st.executeQuery()) {
+                try (var st = s.connection().prepareStatement("EXPLAIN QUERY PLAN SELECT feature FROM token_features WHERE run_id = 1 AND token_id = 3 "
+                        + "ORDER BY mean_act DESC, feature LIMIT 5"); var r = st.executeQuery()) {
                     while (r.next()) out.add(r.getString("detail"));
                 }
                 return out;
             });
-            assertIndexedWithoutSort(plan, "idx_token_stats_token");
-            assertEquals(5, s.featuresForToken(dict, 3, 5).size());
+            assertIndexedWithoutSort(plan, "USING PRIMARY KEY (run_id=? AND token_id=?)");
+            List<TokenFeature> top = s.featuresForToken(dict, 3, 5);
+            // features 3, 503, 1003, ... use token 3; ranked by max (their mean_act here), ties by feature
+            List<Integer> expected = IntStream.iterate(3, f -> f < N, f -> f + 500).boxed()
+                    .sorted(Comparator.<Integer>comparingDouble(f -> -maxAct[f]).thenComparingInt(f -> f)).limit(5).toList();
+            assertEquals(expected, top.stream().map(TokenFeature::feature).toList());
         }
     }
 
