@@ -1,8 +1,8 @@
 // Streaming state of a contiguous range of features [f0, f0 + n) for FeatureAnalyzer: fire counts,
 // sums and maxima, fine activation histograms, (token, bin) counts, the top-k windows, a uniform
 // reservoir of firing windows (the quantile samples) and a uniform reservoir of firing tokens with
-// their hook activation and final residual (the ablation samples; only from batches that carry
-// the final residual, see FeatureAnalyzer.ABLATION_STRIDE). Blocks are independent, so the
+// their hook activation and final residual (the ablation samples: from every batch of a last-block
+// hook, else only from the W sampled windows, see AblationWindows). Blocks are independent, so the
 // analyzer scans them in parallel; per-feature work touches only firing entries (code > 0).
 // Memory: O(n x (bins + examples x excerpt + samples x width)), independent of corpus length.
 // "Firing" means activation > 0, as in the store (FeatureStats).
@@ -98,6 +98,20 @@ final class FeatureBlock {
                 int i = touched[t];
                 endWindow(b, w, i, winMax[i], Excerpt.start(S, len, winPos[i]), len);
                 winMax[i] = 0;
+            }
+        }
+    }
+
+    /** Offers the firing entries of a batch with the final residual to the ablation reservoir only (AblationWindows' sample). */
+    void sampleAblation(Batch b) {
+        if (samples == 0) return;
+        int F = b.features(), rows = b.windows().length * b.seq();
+        float[] codes = b.codes();
+        for (int row = 0; row < rows; row++) {
+            int base = row * F + f0;
+            for (int i = 0; i < n; i++) {
+                float a = codes[base + i];
+                if (a > 0) sample(b, i, row, a);
             }
         }
     }
