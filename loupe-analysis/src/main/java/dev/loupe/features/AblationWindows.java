@@ -36,7 +36,8 @@ final class AblationWindows {
     void offer(TokenWindows.Window w) {
         long n = ++seen;
         long slot = n <= kept.length ? n - 1 : rng.nextLong(n);
-        if (slot < kept.length) kept[(int) slot] = new Kept(w, n);
+        if (slot < kept.length)      // a copy: the caller's iterator may reuse its arrays
+            kept[(int) slot] = new Kept(new TokenWindows.Window(w.tokens().clone(), w.document(), w.start()), n);
     }
 
     /** The kept windows in corpus order, so that what is sampled from them does not depend on slot order. */
