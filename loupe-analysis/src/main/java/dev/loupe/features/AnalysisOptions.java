@@ -51,10 +51,6 @@ public record AnalysisOptions(int topK, int quantileGroups, int perQuantile, int
         return new AnalysisOptions(topK, quantileGroups, perQuantile, randomExamples, exampleWindow, histogramBins, logitTopN, neighbours, ablationEffects, seed, windows);
     }
 
-    public AnalysisOptions withSeed(long s) {
-        return new AnalysisOptions(topK, quantileGroups, perQuantile, randomExamples, exampleWindow, histogramBins, logitTopN, neighbours, ablationEffects, s, ablationWindows);
-    }
-
     public AnalysisOptions withExamples(int top, int groups, int per, int random, int window) {
         return new AnalysisOptions(top, groups, per, random, window, histogramBins, logitTopN, neighbours, ablationEffects, seed, ablationWindows);
     }
