@@ -69,8 +69,9 @@ public record AnalyzeJob(Path model, Path store, Path sae, String baseline, int 
             try (AnalysisWriter out = s.beginAnalysis(dictId, provenance)) {
                 AnalysisSummary r = FeatureAnalyzer.analyze(m, tok, hook, dict, limit(ws, tokens, m.config().nCtx()), options, out, lines(log));
                 out.commit();
-                log.printf(Locale.ROOT, "analyzed %s (%s, %d features) on %,d held-out tokens: %d dead, mean L0 %.1f, ablation %s%n",
-                        dictName, dict.kind(), dict.dFeatures(), r.tokens(), r.deadFeatures(), r.meanL0(), r.ablation());
+                log.printf(Locale.ROOT, "analyzed %s (%s, %d features) on %,d held-out tokens: %d dead, mean L0 %.1f, ablation %s (samples for %d features, from %s)%n",
+                        dictName, dict.kind(), dict.dFeatures(), r.tokens(), r.deadFeatures(), r.meanL0(), r.ablation(), r.ablationFeatures(),
+                        r.ablationWindows() == 0 ? "the whole corpus" : r.ablationWindows() + " sampled windows");
                 log.printf(Locale.ROOT, "time: forward %.1fs, encode %.1fs, statistics %.1fs, pages %.1fs; wrote %s%n",
                         r.forwardSeconds(), r.encodeSeconds(), r.statsSeconds(), r.finishSeconds(), store);
                 log.flush();

@@ -1,10 +1,11 @@
 // Streaming feature analysis of any Dictionary (SAE, neuron basis, PCA, ICA, random) at a hook of
 // a model, over an iterator of token windows, in one pass with memory independent of corpus
 // length (Cunningham et al. 2023 §4-5; Anthropic's / Neuronpedia's feature pages). Per batch of
-// 32 windows: one forward to the hook (runWithCache; every ABLATION_STRIDE-th batch on to the final
-// residual when the ablation effect needs it), then, in slices that bound the codes' memory, one
-// encode (GEMM) and per-feature work on firing entries only, in parallel over fixed feature
-// blocks (FeatureBlock). At the end PageWriter
+// 32 windows: one forward to the hook (runWithCache; in the last block on to the final residual
+// when the ablation effect needs it), then, in slices that bound the codes' memory, one encode
+// (GEMM) and per-feature work on firing entries only, in parallel over fixed feature blocks
+// (FeatureBlock). For a hook before the last block, the ablation samples come from W sampled
+// windows run through the whole model after the pass (AblationWindows). At the end PageWriter
 // computes the logit tables, the rank-one ablation effect and neighbours and hands every row to
 // the AnalysisWriter; the caller commits. Not a store or a CLI: `loupe analyze` wires this to one.
 package dev.loupe.features;
@@ -26,6 +27,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Consumer;
 
 public final class FeatureAnalyzer {
     /** Features per block: fixed (not per thread count) so that sampling does not depend on --threads. */
@@ -35,12 +37,6 @@ public final class FeatureAnalyzer {
     /** Windows per forward batch: enough rows for efficient GEMMs, whatever the dictionary's width. */
     private static final int MAX_BATCH = 32;
     private static final long PROGRESS_NANOS = 10_000_000_000L;
-    /**
-     * When the hook is before the last block, the final residual the ablation effect needs costs
-     * the forward through the later blocks: only every ABLATION_STRIDE-th batch pays it and
-     * supplies the ablation samples (a uniform subsample of the corpus's firing tokens).
-     */
-    static final int ABLATION_STRIDE = 8;
 
     private FeatureAnalyzer() {}
 
@@ -60,19 +56,24 @@ public final class FeatureAnalyzer {
         boolean ablation = opts.ablationEffects() && path != null;
         String finalResid = "blocks." + (model.config().nLayers() - 1) + ".hook_resid_post";
         List<String> withResid = new ArrayList<>(new LinkedHashSet<>(List.of(hook, finalResid)));
-        int stride = hook.startsWith("blocks." + (model.config().nLayers() - 1) + ".") ? 1 : ABLATION_STRIDE;
 
         int per = (F + BLOCKS - 1) / BLOCKS;
         List<FeatureBlock> list = new ArrayList<>();
         for (int f0 = 0; f0 < F; f0 += per) list.add(new FeatureBlock(f0, Math.min(per, F - f0), opts, V, dIn, D, ablation));
         FeatureBlock[] blocks = list.toArray(FeatureBlock[]::new);
+        // In the last block the final residual costs (almost) nothing: sample every firing token of the
+        // corpus. Before it, sample only from W windows run through the later blocks after the pass.
+        boolean lastBlock = hook.startsWith("blocks." + (model.config().nLayers() - 1) + ".");
+        AblationWindows sampled = ablation && !lastBlock ? new AblationWindows(opts.ablationWindows(), opts.seed()) : null;
+        List<String> passHooks = ablation && lastBlock ? withResid : List.of(hook);
         RandomWindows random = new RandomWindows(opts.randomExamples(), opts.exampleWindow(), opts.seed());
         long[] tokenFreq = new long[V];
-        long tokens = 0, forward = 0, encode = 0, stats = 0, lastReport = System.nanoTime(), start = lastReport;
-        int nWindows = 0, nBatches = 0;
+        long[] nanos = new long[3];         // forward, encode, statistics
+        long tokens = 0, lastReport = System.nanoTime(), start = lastReport;
+        int nWindows = 0;
 
         TokenWindows.Window first = windows.next();
-        int S = first.tokens().length, sub = (int) Math.max(1, Math.min(MAX_BATCH, BATCH_CODES / ((long) S * F)));
+        int S = first.tokens().length;
         List<TokenWindows.Window> pending = new ArrayList<>(List.of(first));
         while (true) {
             while (pending.size() < MAX_BATCH && windows.hasNext()) pending.add(windows.next());
@@ -80,39 +81,20 @@ public final class FeatureAnalyzer {
             TokenWindows.Window[] ws = pending.toArray(TokenWindows.Window[]::new);
             pending.clear();
             int B = ws.length;
-            int[][] ids = new int[B][];
             for (int w = 0; w < B; w++) {
-                ids[w] = ws[w].tokens();
-                if (ids[w].length != S)
-                    throw new ConfigException("token window " + (nWindows + w) + " has " + ids[w].length + " tokens but the first has " + S + "; windows must have one length");
-                for (int t : ids[w]) {
+                int[] ids = ws[w].tokens();
+                if (ids.length != S)
+                    throw new ConfigException("token window " + (nWindows + w) + " has " + ids.length + " tokens but the first has " + S + "; windows must have one length");
+                for (int t : ids) {
                     if (t < 0 || t >= V) throw new ConfigException("token id " + t + " in window " + (nWindows + w) + " is outside the model's vocabulary of " + V + "; use the model's own tokenizer");
                     tokenFreq[t]++;
                 }
+                if (sampled != null) sampled.offer(ws[w]);
             }
-            boolean residBatch = ablation && nBatches++ % stride == 0;
-            long t0 = System.nanoTime();
-            ActivationCache cache = model.runWithCache(ids, residBatch ? withResid : List.of(hook));
-            Tensor h = cache.get(hook);
-            if (h.numel() != (long) B * S * dIn)
-                throw new ConfigException("hook " + hook + " gives " + h.numel() / ((long) B * S) + " values per position but the dictionary reads " + dIn
-                        + "; use a dictionary trained on this hook");
-            long t1 = System.nanoTime();
-            forward += t1 - t0;
-            float[] resid = residBatch ? cache.get(finalResid).data() : null;
-            for (int w0 = 0; w0 < B; w0 += sub) {     // encode and scan in slices that bound the codes' memory
-                int w1 = Math.min(B, w0 + sub), r0 = w0 * S, r1 = w1 * S;
-                long t2 = System.nanoTime();
-                float[] x = B == w1 - w0 ? h.data() : Arrays.copyOfRange(h.data(), r0 * dIn, r1 * dIn);
-                float[] codes = dict.encode(new Tensor(x, r1 - r0, dIn)).data();
-                long t3 = System.nanoTime();
-                Batch b = new Batch(Arrays.copyOfRange(ws, w0, w1), Arrays.copyOfRange(ids, w0, w1), S, codes, F, x, dIn,
-                        resid == null ? null : Arrays.copyOfRange(resid, r0 * D, r1 * D), D);
+            run(model, dict, hook, finalResid, passHooks, ws, nanos, b -> {
                 random.offer(b);
                 Parallel.forRange(blocks.length, (lo, hi) -> { for (int i = lo; i < hi; i++) blocks[i].scan(b); });
-                encode += t3 - t2;
-                stats += System.nanoTime() - t3;
-            }
+            });
             tokens += (long) B * S;
             nWindows += B;
             long now = System.nanoTime();
@@ -123,12 +105,60 @@ public final class FeatureAnalyzer {
         }
 
         long t4 = System.nanoTime();
-        PageWriter.Result r = PageWriter.write(model, tok, dict, path, ablation, blocks, random, tokenFreq, tokens, opts, out, progress);
+        int nSampled = 0;
+        if (sampled != null) {
+            List<TokenWindows.Window> kept = sampled.windows();
+            nSampled = kept.size();
+            for (int b0 = 0; b0 < kept.size(); b0 += MAX_BATCH)
+                run(model, dict, hook, finalResid, withResid, kept.subList(b0, Math.min(kept.size(), b0 + MAX_BATCH)).toArray(TokenWindows.Window[]::new),
+                        new long[3], b -> Parallel.forRange(blocks.length, (lo, hi) -> { for (int i = lo; i < hi; i++) blocks[i].sampleAblation(b); }));
+        }
         long t5 = System.nanoTime();
+        PageWriter.Result r = PageWriter.write(model, tok, dict, path, ablation, blocks, random, tokenFreq, tokens, opts, out, progress);
+        long t6 = System.nanoTime();
         long fires = 0;
-        for (FeatureBlock blk : blocks) for (long c : blk.fire) fires += c;
+        int withSamples = 0;
+        for (FeatureBlock blk : blocks) {
+            for (long c : blk.fire) fires += c;
+            for (int i = 0; i < blk.n; i++) if (blk.samples(i) > 0) withSamples++;
+        }
+        if (progress != null && ablation)
+            progress.printf("ablation samples for %,d of %,d features (%s)%n", withSamples, F,
+                    sampled == null ? "whole corpus" : String.format("%,d sampled windows", nSampled));
         String mode = !ablation ? "off" : path.exactAblation ? "exact" : "direct-path";
-        return new AnalysisSummary(tokens, nWindows, F, r.dead(), (double) fires / tokens, forward / 1e9, encode / 1e9, stats / 1e9,
-                (t5 - t4) / 1e9, mode, r.pages());
+        return new AnalysisSummary(tokens, nWindows, F, r.dead(), (double) fires / tokens, nanos[0] / 1e9, nanos[1] / 1e9, nanos[2] / 1e9,
+                (t6 - t5) / 1e9, mode, r.pages(), nSampled, withSamples, (t5 - t4) / 1e9);
+    }
+
+    /**
+     * One forward batch: runs the windows to the given hooks, then encodes the hook activations in
+     * slices of at most BATCH_CODES codes and hands each slice (with the final residual when it was
+     * asked for) to use. Adds the forward, encode and use times to nanos[0..2].
+     */
+    private static void run(Transformer model, Dictionary dict, String hook, String finalResid, List<String> hooks,
+                            TokenWindows.Window[] ws, long[] nanos, Consumer<Batch> use) {
+        int B = ws.length, S = ws[0].tokens().length, F = dict.dFeatures(), dIn = dict.dIn(), D = model.config().dModel();
+        int[][] ids = TokenWindows.tokens(List.of(ws));
+        long t0 = System.nanoTime();
+        ActivationCache cache = model.runWithCache(ids, hooks);
+        Tensor h = cache.get(hook);
+        if (h.numel() != (long) B * S * dIn)
+            throw new ConfigException("hook " + hook + " gives " + h.numel() / ((long) B * S) + " values per position but the dictionary reads " + dIn
+                    + "; use a dictionary trained on this hook");
+        float[] resid = hooks.contains(finalResid) ? cache.get(finalResid).data() : null;
+        long t1 = System.nanoTime();
+        nanos[0] += t1 - t0;
+        int sub = (int) Math.max(1, Math.min(MAX_BATCH, BATCH_CODES / ((long) S * F)));
+        for (int w0 = 0; w0 < B; w0 += sub) {     // encode and scan in slices that bound the codes' memory
+            int w1 = Math.min(B, w0 + sub), r0 = w0 * S, r1 = w1 * S;
+            long t2 = System.nanoTime();
+            float[] x = B == w1 - w0 ? h.data() : Arrays.copyOfRange(h.data(), r0 * dIn, r1 * dIn);
+            float[] codes = dict.encode(new Tensor(x, r1 - r0, dIn)).data();
+            long t3 = System.nanoTime();
+            use.accept(new Batch(Arrays.copyOfRange(ws, w0, w1), Arrays.copyOfRange(ids, w0, w1), S, codes, F, x, dIn,
+                    resid == null ? null : Arrays.copyOfRange(resid, r0 * D, r1 * D), D));
+            nanos[1] += t3 - t2;
+            nanos[2] += System.nanoTime() - t3;
+        }
     }
 }

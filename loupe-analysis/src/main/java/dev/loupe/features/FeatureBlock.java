@@ -1,8 +1,8 @@
 // Streaming state of a contiguous range of features [f0, f0 + n) for FeatureAnalyzer: fire counts,
 // sums and maxima, fine activation histograms, (token, bin) counts, the top-k windows, a uniform
 // reservoir of firing windows (the quantile samples) and a uniform reservoir of firing tokens with
-// their hook activation and final residual (the ablation samples; only from batches that carry
-// the final residual, see FeatureAnalyzer.ABLATION_STRIDE). Blocks are independent, so the
+// their hook activation and final residual (the ablation samples: from every batch of a last-block
+// hook, else only from the W sampled windows, see AblationWindows). Blocks are independent, so the
 // analyzer scans them in parallel; per-feature work touches only firing entries (code > 0).
 // Memory: O(n x (bins + examples x excerpt + samples x width)), independent of corpus length.
 // "Firing" means activation > 0, as in the store (FeatureStats).
@@ -31,7 +31,8 @@ final class FeatureBlock {
     final float[] sampleResid;        // [n, samples, d_model]
     final float[] sampleAct;          // [n, samples]
     private final float[] winMax;
-    private final int[] winPos, touched;
+    private final int[] winPos, touched, firing;
+    private final float[] topMax;     // [n, topK]: top[...].max(), read without a pointer per slot
     private final SkipReservoir sampleSlots, quantileSlots;
 
     FeatureBlock(int f0, int n, AnalysisOptions o, int vocab, int dIn, int dModel, boolean ablation) {
@@ -61,6 +62,8 @@ final class FeatureBlock {
         winMax = new float[n];
         winPos = new int[n];
         touched = new int[n];
+        firing = new int[n];
+        topMax = new float[n * topK];
         Rng rng = new Rng(Rng.mix(o.seed(), f0));
         sampleSlots = new SkipReservoir(n, Math.max(1, samples), rng);
         quantileSlots = new SkipReservoir(n, reservoir, rng);
@@ -76,10 +79,10 @@ final class FeatureBlock {
             int nTouched = 0;
             int[] toks = b.tokens()[w];
             for (int s = 0; s < S; s++) {
-                int row = w * S + s, base = row * F + f0, tok = toks[s];
-                for (int i = 0; i < n; i++) {
+                int row = w * S + s, base = row * F + f0, tok = toks[s], m = FiringIndex.BEST.find(codes, base, n, firing);
+                for (int j = 0; j < m; j++) {
+                    int i = firing[j];
                     float a = codes[base + i];
-                    if (!(a > 0)) continue;
                     fire[i]++;
                     sum[i] += a;
                     if (a > max[i]) max[i] = a;
@@ -102,6 +105,17 @@ final class FeatureBlock {
         }
     }
 
+    /** Offers the firing entries of a batch with the final residual to the ablation reservoir only (AblationWindows' sample). */
+    void sampleAblation(Batch b) {
+        if (samples == 0) return;
+        int F = b.features(), rows = b.windows().length * b.seq();
+        float[] codes = b.codes();
+        for (int row = 0; row < rows; row++) {
+            int base = row * F + f0, m = FiringIndex.BEST.find(codes, base, n, firing);
+            for (int j = 0; j < m; j++) sample(b, firing[j], row, codes[base + firing[j]]);
+        }
+    }
+
     /** Uniform reservoir over firing tokens: keeps the hook row and the final residual row. */
     private void sample(Batch b, int i, int row, float a) {
         int slot = sampleSlots.offer(i, ++firingSeen[i]);
@@ -115,10 +129,14 @@ final class FeatureBlock {
     /** A window where local feature i fired, with maximum a: offered to the top-k and to the quantile reservoir. */
     private void endWindow(Batch b, int w, int i, float a, int start, int len) {
         if (topCount[i] < topK) {
-            top[i * topK + topCount[i]++] = Excerpt.cut(b, w, start, len, f0 + i, a);
+            int at = i * topK + topCount[i]++;
+            top[at] = Excerpt.cut(b, w, start, len, f0 + i, a);
+            topMax[at] = a;
             if (topCount[i] == topK) updateMin(i);
         } else if (a > topMin[i]) {
-            top[i * topK + topMinSlot[i]] = Excerpt.cut(b, w, start, len, f0 + i, a);
+            int at = i * topK + topMinSlot[i];
+            top[at] = Excerpt.cut(b, w, start, len, f0 + i, a);
+            topMax[at] = a;
             updateMin(i);
         }
         int slot = quantileSlots.offer(i, ++firingWindows[i]);
@@ -129,7 +147,7 @@ final class FeatureBlock {
         float m = Float.POSITIVE_INFINITY;
         int at = 0;
         for (int j = 0; j < topK; j++) {
-            float v = top[i * topK + j].max();
+            float v = topMax[i * topK + j];
             if (v < m) { m = v; at = j; }
         }
         topMin[i] = m;

@@ -1,6 +1,7 @@
 // Counts and activation sums per (feature, token, fine activation bin) of one FeatureBlock, in an
 // open-addressing hash table (linear probing, long keys; key and value side by side, so a probe
-// touches one cache line): one probe per firing entry. Its size is bounded by the distinct
+// touches one cache line): one probe per firing entry, issued in groups of PENDING so that their
+// cache misses overlap. Its size is bounded by the distinct
 // triples seen (at most features x vocab x bins), not by corpus length.
 // From it the analysis derives the per-token table (summing bins) and, per histogram bin, which
 // tokens produced it (Cunningham et al. 2023 Fig. 4 left). Not thread-safe: one per block.
@@ -12,6 +13,11 @@ final class TokenBinCounts {
     private final int vocab;
     private long[] table;      // [capacity, 2]: key + 1 (0 = empty), then count << 32 | float bits of the sum: one cache line per probe
     private int size, mask;
+    private static final int PENDING = 32;
+    private final long[] pendingKey = new long[PENDING];
+    private final float[] pendingAct = new float[PENDING];
+    private int pending;
+    private long sink;         // keeps the touching loads of flush() from being optimised away
 
     TokenBinCounts(int vocab) {
         this.vocab = vocab;
@@ -37,7 +43,25 @@ final class TokenBinCounts {
     }
 
     void add(int feature, int token, int bin, float act) {
-        long k = key(feature, token, bin);
+        pendingKey[pending] = key(feature, token, bin);
+        pendingAct[pending] = act;
+        if (++pending == PENDING) flush();
+    }
+
+    /**
+     * Applies the pending adds in two steps: first one load of each key's home slot (independent
+     * loads, which the CPU overlaps instead of paying one cache miss after another), then the
+     * inserts, which find those lines in cache.
+     */
+    private void flush() {
+        long touched = 0;
+        for (int j = 0; j < pending; j++) touched += table[2 * slotOf(pendingKey[j])];
+        sink = touched;
+        for (int j = 0; j < pending; j++) insert(pendingKey[j], pendingAct[j]);
+        pending = 0;
+    }
+
+    private void insert(long k, float act) {
         int slot = slotOf(k);
         while (true) {
             long cur = table[2 * slot];
@@ -71,6 +95,7 @@ final class TokenBinCounts {
     record Grouped(int[] start, int[] token, int[] bin, int[] count, float[] sum) {}
 
     Grouped grouped(int features) {
+        flush();
         int[] start = new int[features + 1];
         for (int i = 0; i < table.length; i += 2) if (table[i] != 0) start[(int) ((table[i] - 1) / ActivationBins.COUNT / vocab) + 1]++;
         for (int i = 0; i < features; i++) start[i + 1] += start[i];

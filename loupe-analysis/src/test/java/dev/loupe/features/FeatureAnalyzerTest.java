@@ -138,6 +138,48 @@ class FeatureAnalyzerTest {
         }
     }
 
+    /**
+     * hook_embed is before loupe-1l's only block: the ablation samples must come from the W sampled
+     * windows alone (feature 0 fires in every window, so sampling the whole corpus would give it the
+     * full ABLATION_SAMPLES), each sample's removal is the planted code, and the result is the same
+     * for the same seed.
+     */
+    @Test
+    void earlyHookAblationSamplesComeOnlyFromTheSampledWindows() {
+        List<TokenWindows.Window> ws = windows();
+        AnalysisOptions o = new AnalysisOptions(2, 1, 1, 0, 16, 8, 5, 0, true, 5).withAblationWindows(3);
+        AblationWindows expected = new AblationWindows(3, o.seed());
+        ws.forEach(expected::offer);
+        List<TokenWindows.Window> kept = expected.windows();
+        assertEquals(3, kept.size());
+        FeatureDetail[] first = analyzeTwice(ws, o, "a"), second = analyzeTwice(ws, o, "b");
+        for (int k = 0; k < 2; k++) {
+            int a = planted[k];
+            long inKept = kept.stream().mapToLong(w -> java.util.Arrays.stream(w.tokens()).filter(t -> t == a).count()).sum();
+            long samples = Math.min(FeatureBlock.ABLATION_SAMPLES, inKept);
+            assertEquals(samples, first[k].stats().getOrDefault("ablation_samples", 0.0), 0, "feature " + k + ": samples from the 3 windows only");
+            if (samples > 0) assertEquals(act[k], first[k].stats().get("ablation_alpha"), 1e-4, "removal = the planted code");
+            assertEquals(first[k].stats(), second[k].stats(), "same seed, same samples");
+            assertEquals(first[k].logits(), second[k].logits(), "same seed, same ablation table");
+        }
+        assertTrue(first[0].summary().fireCount() >= WINDOWS && first[0].stats().get("ablation_samples") < FeatureBlock.ABLATION_SAMPLES);
+        FeatureDetail[] all = analyzeTwice(ws, o.withAblationWindows(WINDOWS), "c");
+        assertEquals(FeatureBlock.ABLATION_SAMPLES, all[1].stats().get("ablation_samples"), 0, "with every window kept, feature 1's 4 firings are all sampled");
+    }
+
+    private FeatureDetail[] analyzeTwice(List<TokenWindows.Window> ws, AnalysisOptions o, String name) {
+        Path db = dir.resolve(name + ".db");
+        try (FeatureStore s = FeatureStore.open(db); AnalysisWriter w = Planted.begin(s, "planted", "hook_embed", sae.dIn(), 3)) {
+            AnalysisSummary sum = FeatureAnalyzer.analyze(model, Planted.tokenizer(), "hook_embed", sae, ws.iterator(), o, w, null);
+            w.commit();
+            assertEquals(Math.min(o.ablationWindows(), WINDOWS), sum.ablationWindows());
+        }
+        try (FeatureStore s = FeatureStore.openReadOnly(db)) {
+            long d = s.requireDictionary("planted").id();
+            return new FeatureDetail[] {s.feature(d, 0).orElseThrow(), s.feature(d, 1).orElseThrow()};
+        }
+    }
+
     @SafeVarargs
     private static List<Example> concat(List<Example>... ls) {
         return java.util.Arrays.stream(ls).flatMap(List::stream).toList();

@@ -44,6 +44,8 @@ final class BenchAnalyzeCommand implements Callable<Integer> {
     @Option(names = "--tokens", defaultValue = "100000", description = "Held-out tokens (default: ${DEFAULT-VALUE}).") long tokens;
     @Option(names = "--corpus", paramLabel = "PATH", description = "Corpus (default: the JDK's src.zip).") Path corpus;
     @Option(names = "--no-ablation", description = "Leave out the rank-one ablation effect.") boolean noAblation;
+    @Option(names = "--ablation-windows", paramLabel = "W", description = "For a hook before the last block: windows sampled for the ablation effect, run through the whole model once (default: ${DEFAULT-VALUE}).")
+    int ablationWindows = AnalysisOptions.defaults().ablationWindows();
 
     @Override public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
@@ -64,7 +66,7 @@ final class BenchAnalyzeCommand implements Callable<Integer> {
         Dictionary dict = sae != null ? SaeFolders.read(sae) : AnalysisBenchmark.randomSae(m, hook, ws.subList(0, Math.min(16, ws.size())), features, density, 1);
         Path dir = Files.createTempDirectory("loupe-bench-analyze");
         try {
-            var r = AnalysisBenchmark.run(m, tok, hook, dict, ws, AnalysisOptions.defaults().withAblation(!noAblation), dir.resolve("bench.db"), System.out);
+            var r = AnalysisBenchmark.run(m, tok, hook, dict, ws, AnalysisOptions.defaults().withAblation(!noAblation).withAblationWindows(ablationWindows), dir.resolve("bench.db"), System.out);
             out.println(r);
         } finally {
             try (var files = Files.walk(dir)) { files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); }

@@ -94,9 +94,10 @@ class FeaturesCommandsTest {
         String[] r = LmCommandsTest.run("bench", "analyze", "--model", MODEL, "--random", "2x64", "--hook", "blocks.0.hook_resid_post",
                 "--features", "64", "--tokens", "512");
         assertEquals("0", r[0], r[2]);
-        for (String part : new String[] {"harvest (forward to the hook)", "forward beyond the hook", "encode", "statistics", "direct logit tables",
-                "ablation effect", "neighbours", "rows to the store", "commit", "analysis / harvest", "encode / forward = 0."})
+        for (String part : new String[] {"harvest (forward to the hook)", "ablation sample (", "encode", "statistics", "direct logit tables",
+                "ablation effect", "neighbours", "rows to the store", "commit", "analysis / harvest", "in process CPU seconds", "encode / forward = 0."})
             assertTrue(r[1].contains(part), part + " in\n" + r[1]);
         assertTrue(r[1].contains("ablation direct-path"), "a hook before the last block: direct-path ablation\n" + r[1]);
+        assertTrue(r[1].contains("from 4 windows"), "512 tokens = 4 windows, all in the ablation sample\n" + r[1]);
     }
 }

@@ -77,6 +77,17 @@ public final class SaeOps {
         });
     }
 
+    /** y[n, d] = ReLU(y + bias[d]) on every row (NaN to 0): an encoder's bias and activation in one parallel pass. */
+    public static void addRowsRelu(float[] y, int n, int d, float[] bias) {
+        forRows(n, d, b -> {
+            int o = b * d;
+            for (int j = 0; j < d; j++) {
+                float v = y[o + j] + bias[j];
+                y[o + j] = v > 0 ? v : 0f;
+            }
+        });
+    }
+
     /** out[d] = Σ_rows y[n, d] (accumulated in double for stable gradients). */
     public static void colSums(float[] y, int n, int d, float[] out) {
         double[] acc = new double[d];

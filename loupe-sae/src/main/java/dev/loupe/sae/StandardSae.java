@@ -52,19 +52,13 @@ public final class StandardSae extends Sae {
         return we;
     }
 
-    /** pre [n, d_sae] = xc·W_enc + b_enc. */
-    private float[] preActs(float[] xc, int n) {
-        int d = cfg.dIn(), s = cfg.dSae();
-        float[] pre = new float[n * s];
-        if (wEnc != null) SaeOps.mm(false, false, n, s, d, xc, wEnc, 0f, pre);
-        else SaeOps.mm(false, true, n, s, d, xc, wDec, 0f, pre);
-        SaeOps.addRows(pre, n, s, bEnc);
-        return pre;
-    }
-
+    /** f [n, d_sae] = ReLU(xc·W_enc + b_enc): one GEMM, then bias and ReLU in one parallel pass. */
     @Override protected float[] encode(float[] x, int n) {
-        float[] f = preActs(SaeOps.center(x, n, cfg.dIn(), bDec), n);
-        for (int i = 0; i < f.length; i++) if (!(f[i] > 0)) f[i] = 0f;
+        int d = cfg.dIn(), s = cfg.dSae();
+        float[] xc = SaeOps.center(x, n, d, bDec), f = new float[n * s];
+        if (wEnc != null) SaeOps.mm(false, false, n, s, d, xc, wEnc, 0f, f);
+        else SaeOps.mm(false, true, n, s, d, xc, wDec, 0f, f);
+        SaeOps.addRowsRelu(f, n, s, bEnc);
         return f;
     }
 
