@@ -27,12 +27,9 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 final class PageWriter {
-    static final int TOKEN_TABLE = 64, RANGE_TOKENS = 5;
     private static final int CHUNK = 256;
 
     record Result(int dead, AnalysisSummary.Pages pages) {}
@@ -61,6 +58,7 @@ final class PageWriter {
         long t2 = System.nanoTime();
 
         int dead = 0;
+        TokenTables tables = new TokenTables(tokenFreq, display, o.histogramBins());
         for (FeatureBlock b : blocks) {
             TokenBinCounts.Grouped g = b.tokenBins.grouped(b.n);
             for (int i = 0; i < b.n; i++) {
@@ -73,7 +71,7 @@ final class PageWriter {
                 out.stat(f, "decoder_norm", Math.sqrt(norm));
                 if (fire > 0) {
                     int[] binOf = histogram(b, i, o.histogramBins(), f, out);
-                    tokenTables(g, i, f, binOf, tokenFreq, display, out);
+                    tables.write(g, i, f, binOf, out);
                 }
                 examples(b, i, f, o, random, display, out);
                 if (direct != null) out.logits(f, table(LogitTable.Kind.DIRECT, direct, f, display));
@@ -112,37 +110,6 @@ final class PageWriter {
         }
         out.histogram(f, "activation", new Histogram(edges, counts));
         return binOf;
-    }
-
-    /** Per-token table (mean activation over every occurrence of the token, zeros included) and per-bin token lists. */
-    private static void tokenTables(TokenBinCounts.Grouped g, int i, int f, int[] binOf, long[] tokenFreq, String[] display, AnalysisWriter out) {
-        Map<Integer, long[]> counts = new HashMap<>();      // token -> {count}
-        Map<Integer, double[]> sums = new HashMap<>();
-        Map<Long, long[]> ranges = new HashMap<>();         // bin * vocab + token -> {count}
-        int V = tokenFreq.length;
-        for (int e = g.start()[i]; e < g.start()[i + 1]; e++) {
-            int t = g.token()[e];
-            counts.computeIfAbsent(t, k -> new long[1])[0] += g.count()[e];
-            sums.computeIfAbsent(t, k -> new double[1])[0] += g.sum()[e];
-            ranges.computeIfAbsent((long) binOf[g.bin()[e]] * V + t, k -> new long[1])[0] += g.count()[e];
-        }
-        List<TokenStat> stats = new ArrayList<>();
-        for (var e : counts.entrySet()) {
-            int t = e.getKey();
-            stats.add(new TokenStat(t, display[t], e.getValue()[0], sums.get(t)[0] / tokenFreq[t]));
-        }
-        stats.sort(Comparator.comparingDouble(TokenStat::meanAct).reversed().thenComparingInt(TokenStat::tokenId));
-        out.tokenStats(f, stats.subList(0, Math.min(TOKEN_TABLE, stats.size())));
-        Map<Integer, List<TokenStat>> byBin = new HashMap<>();
-        for (var e : ranges.entrySet()) {
-            int bin = (int) (e.getKey() / V), t = (int) (e.getKey() % V);
-            byBin.computeIfAbsent(bin, k -> new ArrayList<>()).add(new TokenStat(t, display[t], e.getValue()[0], Double.NaN));
-        }
-        for (var e : byBin.entrySet()) {
-            List<TokenStat> l = e.getValue();
-            l.sort(Comparator.comparingLong(TokenStat::count).reversed().thenComparingInt(TokenStat::tokenId));
-            out.rangeTokens(f, e.getKey(), l.subList(0, Math.min(RANGE_TOKENS, l.size())));
-        }
     }
 
     private static void examples(FeatureBlock b, int i, int f, AnalysisOptions o, RandomWindows random, String[] display, AnalysisWriter out) {
