@@ -1,0 +1,148 @@
+package dev.loupe.lm;
+
+import dev.loupe.lm.ParamLayout.P;
+import dev.loupe.tensor.Kernels;
+import dev.loupe.tensor.Ops;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The forward and backward of one shard of a batch: a contiguous group of whole sequences, with its
+ * own activations, activation gradients and {@link ChunkedClassifier} (llm.c's ActivationTensors for
+ * those rows), reading the model's one parameter array. {@link Gpt2} runs its shards side by side,
+ * one per thread, and adds their gradients; a shard alone is the whole llm.c-style step over its rows.
+ *
+ * <p>Not a model: no parameters of its own and no reduction across shards. Must agree with the
+ * whole-batch step of HF {@code GPT2LMHeadModel} semantics (tests {@code Gpt2Test},
+ * {@code DataParallelTest}).
+ */
+final class Gpt2Shard {
+    private final Gpt2Config cfg;
+    private final ParamLayout layout;
+    final int row0, bsz, seq;          // first row in the batch, sequences, positions per sequence
+    final int[] inputs, targets;       // [bsz·seq], copied from the batch
+    private final Acts acts;
+    private Acts dacts;
+    private final ChunkedClassifier classifier;
+
+    Gpt2Shard(Gpt2Config cfg, ParamLayout layout, int firstSequence, int bsz, int seq) {
+        this.cfg = cfg;
+        this.layout = layout;
+        this.row0 = firstSequence * seq;
+        this.bsz = bsz;
+        this.seq = seq;
+        this.inputs = new int[bsz * seq];
+        this.targets = new int[bsz * seq];
+        this.acts = new Acts(cfg, bsz, seq, false);
+        this.classifier = new ChunkedClassifier(ChunkedClassifier.CHUNK, cfg.dModel(), cfg.vocabSize());
+    }
+
+    int rows() { return bsz * seq; }
+
+    /** Per-row losses of the last {@link #forward} with targets (0 where no target). */
+    float[] losses() { return acts.losses; }
+
+    /**
+     * Forward over {@link #inputs}. With {@code withTargets}: the losses of {@link #targets}; with
+     * {@code dloss} &gt; 0 also the gradient of Σ losses · dloss at lnf and the shard's dwte (for
+     * {@link #backward}). Without targets: logits[row0.., V] of these rows into {@code logits}.
+     */
+    void forward(float[] params, boolean withTargets, float dloss, float[] logits) {
+        int n = rows(), t = seq, d = cfg.dModel(), f = cfg.dMlp(), v = cfg.vocabSize(), h = cfg.heads();
+        float eps = cfg.layerNormEps();
+        Acts a = acts;
+        Layers.encoderForward(a.encoded, inputs, params, layout.offset(P.WTE), layout.offset(P.WPE), n, t, d);
+        for (int l = 0; l < cfg.layers(); l++) {
+            float[] residual = l == 0 ? a.encoded : a.res3[l - 1];
+            Layers.layernormForward(a.ln1[l], a.ln1Mean[l], a.ln1Rstd[l], residual, params, layout.offset(P.LN1W, l), layout.offset(P.LN1B, l), n, d, eps);
+            Layers.matmulForward(a.qkv[l], a.ln1[l], params, layout.offset(P.QKVW, l), layout.offset(P.QKVB, l), n, d, 3 * d);
+            Layers.attentionForward(a.atty[l], a.att[l], a.qkv[l], bsz, t, d, h);
+            Layers.matmulForward(a.attproj[l], a.atty[l], params, layout.offset(P.ATTPROJW, l), layout.offset(P.ATTPROJB, l), n, d, d);
+            Layers.residualForward(a.res2[l], residual, a.attproj[l], n * d);
+            Layers.layernormForward(a.ln2[l], a.ln2Mean[l], a.ln2Rstd[l], a.res2[l], params, layout.offset(P.LN2W, l), layout.offset(P.LN2B, l), n, d, eps);
+            Layers.matmulForward(a.fch[l], a.ln2[l], params, layout.offset(P.FCW, l), layout.offset(P.FCB, l), n, d, f);
+            Layers.activationForward(cfg.act(), a.fchAct[l], a.fch[l], n * f);
+            Layers.matmulForward(a.fcproj[l], a.fchAct[l], params, layout.offset(P.FCPROJW, l), layout.offset(P.FCPROJB, l), n, f, d);
+            Layers.residualForward(a.res3[l], a.res2[l], a.fcproj[l], n * d);
+        }
+        Layers.layernormForward(a.lnf, a.lnfMean, a.lnfRstd, a.res3[cfg.layers() - 1], params, layout.offset(P.LNFW), layout.offset(P.LNFB), n, d, eps);
+        if (!withTargets) {
+            // logits[rows, V] = lnf[rows, D] · wteᵀ (tied unembedding)
+            Kernels.gemm().sgemm(false, true, n, v, d, 1f, a.lnf, 0, d, params, layout.offset(P.WTE), d, 0f, logits, row0 * v, v);
+            return;
+        }
+        // the unembedding and the loss with their backward, by row chunks: dlnf and the dwte accumulators are kept
+        // for backward() (the loss is the last op); the [rows, V] logits are never stored
+        classifier.forwardBackward(a.lnf, params, layout.offset(P.WTE), targets, n, dloss, a.losses, dloss > 0 ? a.dlnf : null);
+    }
+
+    /** Gradients of Σ losses · dloss of the last {@link #forward} with respect to every parameter, into {@code grads} (overwritten). */
+    void backward(float[] params, float[] grads) {
+        if (dacts == null) dacts = new Acts(cfg, bsz, seq, true);
+        Ops.forRange(grads.length, (from, to) -> Arrays.fill(grads, from, to, 0f));
+        dacts.zero();
+        int b = bsz, t = seq, n = rows(), d = cfg.dModel(), f = cfg.dMlp(), h = cfg.heads();
+        Acts a = acts, g = dacts;
+        int wte = layout.offset(P.WTE);
+        classifier.addWeightGradient(grads, wte);   // dwte and dlnf were computed with the loss in forward
+        int last = cfg.layers() - 1;
+        Layers.layernormBackward(g.res3[last], grads, layout.offset(P.LNFW), layout.offset(P.LNFB), a.dlnf, a.res3[last], params, a.lnfMean, a.lnfRstd, n, d);
+        for (int l = last; l >= 0; l--) {
+            float[] residual = l == 0 ? a.encoded : a.res3[l - 1];
+            float[] dresidual = l == 0 ? g.encoded : g.res3[l - 1];
+            Layers.residualBackward(g.res2[l], g.fcproj[l], g.res3[l], n * d);
+            Layers.matmulBackward(g.fchAct[l], grads, layout.offset(P.FCPROJW, l), layout.offset(P.FCPROJB, l), g.fcproj[l], a.fchAct[l], params, n, f, d);
+            Layers.activationBackward(cfg.act(), g.fch[l], a.fch[l], g.fchAct[l], n * f);
+            Layers.matmulBackward(g.ln2[l], grads, layout.offset(P.FCW, l), layout.offset(P.FCB, l), g.fch[l], a.ln2[l], params, n, d, f);
+            Layers.layernormBackward(g.res2[l], grads, layout.offset(P.LN2W, l), layout.offset(P.LN2B, l), g.ln2[l], a.res2[l], params, a.ln2Mean[l], a.ln2Rstd[l], n, d);
+            Layers.residualBackward(dresidual, g.attproj[l], g.res2[l], n * d);
+            Layers.matmulBackward(g.atty[l], grads, layout.offset(P.ATTPROJW, l), layout.offset(P.ATTPROJB, l), g.attproj[l], a.atty[l], params, n, d, d);
+            Layers.attentionBackward(g.qkv[l], g.att[l], g.atty[l], a.qkv[l], a.att[l], b, t, d, h);
+            Layers.matmulBackward(g.ln1[l], grads, layout.offset(P.QKVW, l), layout.offset(P.QKVB, l), g.qkv[l], a.ln1[l], params, n, d, 3 * d);
+            Layers.layernormBackward(dresidual, grads, layout.offset(P.LN1W, l), layout.offset(P.LN1B, l), g.ln1[l], residual, params, a.ln1Mean[l], a.ln1Rstd[l], n, d);
+        }
+        Layers.encoderBackward(grads, wte, layout.offset(P.WPE), g.encoded, inputs, n, t, d);
+    }
+
+    /** Activations of one forward pass (llm.c ActivationTensors); per-layer arrays are [layer][N·width]. */
+    private static final class Acts {
+        final float[] encoded, lnf, lnfMean, lnfRstd, losses, dlnf;   // gradient set: no stats, losses or dlnf
+        private final List<float[]> accumulated;
+        final float[][] ln1, ln1Mean, ln1Rstd, qkv, atty, att, attproj, res2, ln2, ln2Mean, ln2Rstd, fch, fchAct, fcproj, res3;
+
+        Acts(Gpt2Config c, int b, int t, boolean gradient) {
+            int n = b * t, d = c.dModel(), f = c.dMlp(), layers = c.layers();
+            int stat = gradient ? 0 : n;   // gradients need no statistics, pattern or probabilities
+            encoded = new float[n * d];
+            ln1 = new float[layers][n * d];
+            ln1Mean = new float[layers][stat];
+            ln1Rstd = new float[layers][stat];
+            qkv = new float[layers][n * 3 * d];
+            atty = new float[layers][n * d];
+            att = new float[layers][b * c.heads() * t * t];   // pattern, or d(pattern) scratch for gradients
+            attproj = new float[layers][n * d];
+            res2 = new float[layers][n * d];
+            ln2 = new float[layers][n * d];
+            ln2Mean = new float[layers][stat];
+            ln2Rstd = new float[layers][stat];
+            fch = new float[layers][n * f];
+            fchAct = new float[layers][n * f];
+            fcproj = new float[layers][n * d];
+            res3 = new float[layers][n * d];
+            lnf = new float[n * d];
+            lnfMean = new float[stat];
+            lnfRstd = new float[stat];
+            losses = new float[stat];
+            dlnf = new float[gradient ? 0 : n * d];
+            var acc = new java.util.ArrayList<float[]>(List.of(encoded));
+            for (float[][] xs : new float[][][]{ln1, qkv, atty, attproj, res2, ln2, fch, fchAct, fcproj, res3}) acc.addAll(List.of(xs));
+            accumulated = List.copyOf(acc);
+        }
+
+        /** Zeroes the gradients that backward accumulates into (the gradient of lnf is the forward's dlnf), arrays in parallel. */
+        void zero() {
+            Ops.forRows(accumulated.size(), i -> Arrays.fill(accumulated.get(i), 0f));
+        }
+    }
+}
