@@ -60,6 +60,8 @@ public final class Gpt2 {
     public float[] params() { return params; }
     /** Gradients of the last {@link #backward()}. */
     public float[] grads() { return grads; }
+    /** Data-parallel shards of the last batch (0 before the first forward). */
+    int shards() { return shards.length; }
 
     /**
      * GPT-2 initialisation: weights N(0, 0.02), the two projections that write into the residual
