@@ -41,7 +41,7 @@ final class ChunkedClassifier {
      * For x[N, D] and wte (at p[wte..], [V, D]): losses[i] = logsumexp(x_i·wteᵀ) − (x_i·wteᵀ)[target_i]
      * (0 where target &lt; 0), dx[N, D] = dloss/dx of Σ losses · {@code dloss} (overwritten; dloss = 1/count
      * for the mean over the rows with a target, or 1/(the whole batch's count) for a shard of it), and the
-     * slots' dwte accumulators for {@link #addWeightGradient}. With dx null only the losses are computed
+     * slots' dwte accumulators for {@link #writeWeightGradient}. With dx null only the losses are computed
      * (held-out evaluation: no backward GEMMs).
      */
     void forwardBackward(float[] x, float[] p, int wte, int[] targets, int n, float dloss, float[] losses, float[] dx) {
@@ -92,10 +92,12 @@ final class ChunkedClassifier {
         gemm.sgemm(true, false, v, d, m, 1f, buf, 0, v, x, r0 * d, d, beta, acc, 0, d);       // acc += dlogits_cᵀ·x_c
     }
 
-    /** g[wte..] += the dwte of the last {@link #forwardBackward}: the slots' accumulators in slot order. */
-    void addWeightGradient(float[] g, int wte) {
+    /** g[wte..wte + V·D) = the dwte of the last {@link #forwardBackward}: the slots' accumulators added in slot order (overwrites). */
+    void writeWeightGradient(float[] g, int wte) {
         Ops.forRange(v * d, (from, to) -> {
-            for (float[] acc : accumulators) {
+            System.arraycopy(accumulators[0], from, g, wte + from, to - from);
+            for (int s = 1; s < accumulators.length; s++) {
+                float[] acc = accumulators[s];
                 for (int i = from; i < to; i++) g[wte + i] += acc[i];
             }
         });

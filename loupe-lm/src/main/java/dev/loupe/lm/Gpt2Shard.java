@@ -80,12 +80,14 @@ final class Gpt2Shard {
     /** Gradients of Σ losses · dloss of the last {@link #forward} with respect to every parameter, into {@code grads} (overwritten). */
     void backward(float[] params, float[] grads) {
         if (dacts == null) dacts = new Acts(cfg, bsz, seq, true);
-        Ops.forRange(grads.length, (from, to) -> Arrays.fill(grads, from, to, 0f));
-        dacts.zero();
         int b = bsz, t = seq, n = rows(), d = cfg.dModel(), f = cfg.dMlp(), h = cfg.heads();
+        int wte = layout.offset(P.WTE), wteEnd = wte + layout.perLayer(P.WTE);
+        classifier.writeWeightGradient(grads, wte);   // dwte (and dlnf) were computed with the loss in forward
+        // zero the rest, into which backward accumulates (wte is the layout's first tensor: nothing before it)
+        Arrays.fill(grads, 0, wte, 0f);
+        Ops.forRange(grads.length - wteEnd, (from, to) -> Arrays.fill(grads, wteEnd + from, wteEnd + to, 0f));
+        dacts.zero();
         Acts a = acts, g = dacts;
-        int wte = layout.offset(P.WTE);
-        classifier.addWeightGradient(grads, wte);   // dwte and dlnf were computed with the loss in forward
         int last = cfg.layers() - 1;
         Layers.layernormBackward(g.res3[last], grads, layout.offset(P.LNFW), layout.offset(P.LNFB), a.dlnf, a.res3[last], params, a.lnfMean, a.lnfRstd, n, d);
         for (int l = last; l >= 0; l--) {

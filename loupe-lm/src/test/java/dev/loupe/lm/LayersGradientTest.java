@@ -167,7 +167,7 @@ class LayersGradientTest {
         float[] x = {1f, 0f}, wte = {0f, 0f, (float) Math.log(3), 0f}, losses = new float[1], dx = new float[2], g = new float[4];
         var classifier = new ChunkedClassifier(ChunkedClassifier.CHUNK, 2, 2);
         classifier.forwardBackward(x, wte, 0, new int[]{0}, 1, 1f, losses, dx);
-        classifier.addWeightGradient(g, 0);
+        classifier.writeWeightGradient(g, 0);
         assertEquals(Math.log(4), losses[0], 1e-6);
         assertEquals(0.75 * Math.log(3), dx[0], 1e-6);   // dx = dlogits·wte
         assertEquals(0f, dx[1], 1e-7);
@@ -190,7 +190,7 @@ class LayersGradientTest {
             return s / 4;   // 4 rows with a target
         };
         classifier.forwardBackward(x, p, 0, targets, n, 0.25f, losses, dx);
-        classifier.addWeightGradient(g, 0);
+        classifier.writeWeightGradient(g, 0);
         check("unembedding input", x, dx, loss);
         check("unembedding weight", p, g, loss);
     }
