@@ -5,7 +5,6 @@ import dev.loupe.tensor.Kernels;
 import dev.loupe.tensor.Ops;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The forward and backward of one shard of a batch: a contiguous group of whole sequences, with its
@@ -23,7 +22,7 @@ final class Gpt2Shard {
     final int row0, bsz, seq;          // first row in the batch, sequences, positions per sequence
     final int[] inputs, targets;       // [bsz·seq], copied from the batch
     private final Acts acts;
-    private Acts dacts;
+    private ActGrads dacts;
     private final ChunkedClassifier classifier;
 
     Gpt2Shard(Gpt2Config cfg, ParamLayout layout, int firstSequence, int bsz, int seq) {
@@ -34,7 +33,7 @@ final class Gpt2Shard {
         this.seq = seq;
         this.inputs = new int[bsz * seq];
         this.targets = new int[bsz * seq];
-        this.acts = new Acts(cfg, bsz, seq, false);
+        this.acts = new Acts(cfg, bsz, seq);
         this.classifier = new ChunkedClassifier(ChunkedClassifier.CHUNK, cfg.dModel(), cfg.vocabSize());
     }
 
@@ -79,7 +78,7 @@ final class Gpt2Shard {
 
     /** Gradients of Σ losses · dloss of the last {@link #forward} with respect to every parameter, into {@code grads} (overwritten). */
     void backward(float[] params, float[] grads) {
-        if (dacts == null) dacts = new Acts(cfg, bsz, seq, true);
+        if (dacts == null) dacts = new ActGrads(cfg, bsz, seq);
         int b = bsz, t = seq, n = rows(), d = cfg.dModel(), f = cfg.dMlp(), h = cfg.heads();
         int wte = layout.offset(P.WTE), wteEnd = wte + layout.perLayer(P.WTE);
         classifier.writeWeightGradient(grads, wte);   // dwte (and dlnf) were computed with the loss in forward
@@ -87,64 +86,83 @@ final class Gpt2Shard {
         Arrays.fill(grads, 0, wte, 0f);
         Ops.forRange(grads.length - wteEnd, (from, to) -> Arrays.fill(grads, wteEnd + from, wteEnd + to, 0f));
         dacts.zero();
-        Acts a = acts, g = dacts;
+        Acts a = acts;
+        ActGrads g = dacts;
+        // dres: the gradient of the residual stream, one array updated in place from the top down. A residual
+        // add passes its output gradient unchanged to both inputs, so each branch's output gradient is dres
+        // itself and the stream's gradient only gains the LayerNorms' terms on the way down.
+        float[] dres = g.residual;
         int last = cfg.layers() - 1;
-        Layers.layernormBackward(g.res3[last], grads, layout.offset(P.LNFW), layout.offset(P.LNFB), a.dlnf, a.res3[last], params, a.lnfMean, a.lnfRstd, n, d);
+        Layers.layernormBackward(dres, grads, layout.offset(P.LNFW), layout.offset(P.LNFB), a.dlnf, a.res3[last], params, a.lnfMean, a.lnfRstd, n, d);
         for (int l = last; l >= 0; l--) {
             float[] residual = l == 0 ? a.encoded : a.res3[l - 1];
-            float[] dresidual = l == 0 ? g.encoded : g.res3[l - 1];
-            Layers.residualBackward(g.res2[l], g.fcproj[l], g.res3[l], n * d);
-            Layers.matmulBackward(g.fchAct[l], grads, layout.offset(P.FCPROJW, l), layout.offset(P.FCPROJB, l), g.fcproj[l], a.fchAct[l], params, n, f, d);
-            Layers.activationBackward(cfg.act(), g.fch[l], a.fch[l], g.fchAct[l], n * f);
-            Layers.matmulBackward(g.ln2[l], grads, layout.offset(P.FCW, l), layout.offset(P.FCB, l), g.fch[l], a.ln2[l], params, n, d, f);
-            Layers.layernormBackward(g.res2[l], grads, layout.offset(P.LN2W, l), layout.offset(P.LN2B, l), g.ln2[l], a.res2[l], params, a.ln2Mean[l], a.ln2Rstd[l], n, d);
-            Layers.residualBackward(dresidual, g.attproj[l], g.res2[l], n * d);
-            Layers.matmulBackward(g.atty[l], grads, layout.offset(P.ATTPROJW, l), layout.offset(P.ATTPROJB, l), g.attproj[l], a.atty[l], params, n, d, d);
-            Layers.attentionBackward(g.qkv[l], g.att[l], g.atty[l], a.qkv[l], a.att[l], b, t, d, h);
-            Layers.matmulBackward(g.ln1[l], grads, layout.offset(P.QKVW, l), layout.offset(P.QKVB, l), g.qkv[l], a.ln1[l], params, n, d, 3 * d);
-            Layers.layernormBackward(dresidual, grads, layout.offset(P.LN1W, l), layout.offset(P.LN1B, l), g.ln1[l], residual, params, a.ln1Mean[l], a.ln1Rstd[l], n, d);
+            Layers.matmulBackward(g.fchAct, false, grads, layout.offset(P.FCPROJW, l), layout.offset(P.FCPROJB, l), dres, a.fchAct[l], params, n, f, d);
+            Arrays.fill(g.fch, 0f);
+            Layers.activationBackward(cfg.act(), g.fch, a.fch[l], g.fchAct, n * f);
+            Layers.matmulBackward(g.ln2, false, grads, layout.offset(P.FCW, l), layout.offset(P.FCB, l), g.fch, a.ln2[l], params, n, d, f);
+            Layers.layernormBackward(dres, grads, layout.offset(P.LN2W, l), layout.offset(P.LN2B, l), g.ln2, a.res2[l], params, a.ln2Mean[l], a.ln2Rstd[l], n, d);
+            Layers.matmulBackward(g.atty, false, grads, layout.offset(P.ATTPROJW, l), layout.offset(P.ATTPROJB, l), dres, a.atty[l], params, n, d, d);
+            Arrays.fill(g.qkv, 0f);
+            Layers.attentionBackward(g.qkv, g.att, g.atty, a.qkv[l], a.att[l], b, t, d, h);
+            Layers.matmulBackward(g.ln1, false, grads, layout.offset(P.QKVW, l), layout.offset(P.QKVB, l), g.qkv, a.ln1[l], params, n, d, 3 * d);
+            Layers.layernormBackward(dres, grads, layout.offset(P.LN1W, l), layout.offset(P.LN1B, l), g.ln1, residual, params, a.ln1Mean[l], a.ln1Rstd[l], n, d);
         }
-        Layers.encoderBackward(grads, wte, layout.offset(P.WPE), g.encoded, inputs, n, t, d);
+        Layers.encoderBackward(grads, wte, layout.offset(P.WPE), dres, inputs, n, t, d);
+    }
+
+    /**
+     * Activation gradients of one backward pass: the residual stream's (updated in place) and one array per
+     * role inside a block, reused by every layer (a layer's gradients are dead once the layer below starts).
+     */
+    private static final class ActGrads {
+        final float[] residual, fchAct, fch, ln2, atty, qkv, ln1, att;
+
+        ActGrads(Gpt2Config c, int b, int t) {
+            int n = b * t, d = c.dModel(), f = c.dMlp();
+            residual = new float[n * d];
+            fchAct = new float[n * f];
+            fch = new float[n * f];
+            ln2 = new float[n * d];
+            atty = new float[n * d];
+            qkv = new float[n * 3 * d];
+            ln1 = new float[n * d];
+            att = new float[b * c.heads() * t * t];   // d(pattern) scratch of the GEMM attention
+        }
+
+        /** Zeroes the residual gradient, into which the final LayerNorm's backward adds first. */
+        void zero() {
+            Arrays.fill(residual, 0f);
+        }
     }
 
     /** Activations of one forward pass (llm.c ActivationTensors); per-layer arrays are [layer][N·width]. */
     private static final class Acts {
-        final float[] encoded, lnf, lnfMean, lnfRstd, losses, dlnf;   // gradient set: no stats, losses or dlnf
-        private final List<float[]> accumulated;
+        final float[] encoded, lnf, lnfMean, lnfRstd, losses, dlnf;
         final float[][] ln1, ln1Mean, ln1Rstd, qkv, atty, att, attproj, res2, ln2, ln2Mean, ln2Rstd, fch, fchAct, fcproj, res3;
 
-        Acts(Gpt2Config c, int b, int t, boolean gradient) {
+        Acts(Gpt2Config c, int b, int t) {
             int n = b * t, d = c.dModel(), f = c.dMlp(), layers = c.layers();
-            int stat = gradient ? 0 : n;   // gradients need no statistics, pattern or probabilities
             encoded = new float[n * d];
             ln1 = new float[layers][n * d];
-            ln1Mean = new float[layers][stat];
-            ln1Rstd = new float[layers][stat];
+            ln1Mean = new float[layers][n];
+            ln1Rstd = new float[layers][n];
             qkv = new float[layers][n * 3 * d];
             atty = new float[layers][n * d];
-            att = new float[layers][b * c.heads() * t * t];   // pattern, or d(pattern) scratch for gradients
+            att = new float[layers][b * c.heads() * t * t];   // the attention pattern
             attproj = new float[layers][n * d];
             res2 = new float[layers][n * d];
             ln2 = new float[layers][n * d];
-            ln2Mean = new float[layers][stat];
-            ln2Rstd = new float[layers][stat];
+            ln2Mean = new float[layers][n];
+            ln2Rstd = new float[layers][n];
             fch = new float[layers][n * f];
             fchAct = new float[layers][n * f];
             fcproj = new float[layers][n * d];
             res3 = new float[layers][n * d];
             lnf = new float[n * d];
-            lnfMean = new float[stat];
-            lnfRstd = new float[stat];
-            losses = new float[stat];
-            dlnf = new float[gradient ? 0 : n * d];
-            var acc = new java.util.ArrayList<float[]>(List.of(encoded));
-            for (float[][] xs : new float[][][]{ln1, qkv, atty, attproj, res2, ln2, fch, fchAct, fcproj, res3}) acc.addAll(List.of(xs));
-            accumulated = List.copyOf(acc);
-        }
-
-        /** Zeroes the gradients that backward accumulates into (the gradient of lnf is the forward's dlnf), arrays in parallel. */
-        void zero() {
-            Ops.forRows(accumulated.size(), i -> Arrays.fill(accumulated.get(i), 0f));
+            lnfMean = new float[n];
+            lnfRstd = new float[n];
+            losses = new float[n];
+            dlnf = new float[n * d];   // the loss gradient at lnf, computed with the loss
         }
     }
 }
