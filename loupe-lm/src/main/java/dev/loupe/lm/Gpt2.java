@@ -20,7 +20,8 @@ import java.util.Objects;
  * <p>Why: a whole step on one thread is efficient (~57% of the 1-thread OpenBLAS ceiling for loupe-1l),
  * while the mid-size GEMMs, attention and LayerNorm of a 2048-token step are too small to split well
  * across threads (docs/lm-trainer-performance.md). Memory: the activations are those of the whole
- * batch (each shard holds its rows), plus one parameter-sized gradient array per shard after the first.
+ * batch (each shard holds its rows), plus one parameter-sized gradient array per shard after the first
+ * and per shard one layer's activation gradients and a classifier chunk buffer.
  *
  * <p>Semantics are HF {@code GPT2LMHeadModel} at inference (no dropout), checked against the
  * gpt2-tiny golden fixture. Not the interpretability engine: no hooks, no KV cache.

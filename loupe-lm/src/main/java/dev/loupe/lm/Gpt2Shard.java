@@ -10,7 +10,8 @@ import java.util.Arrays;
  * The forward and backward of one shard of a batch: a contiguous group of whole sequences, with its
  * own activations, activation gradients and {@link ChunkedClassifier} (llm.c's ActivationTensors for
  * those rows), reading the model's one parameter array. {@link Gpt2} runs its shards side by side,
- * one per thread, and adds their gradients; a shard alone is the whole llm.c-style step over its rows.
+ * one per thread, and adds their gradients; a shard alone is the whole llm.c-style step over its rows
+ * (with the residual stream's gradient as one array updated in place, see {@link #backward}).
  *
  * <p>Not a model: no parameters of its own and no reduction across shards. Must agree with the
  * whole-batch step of HF {@code GPT2LMHeadModel} semantics (tests {@code Gpt2Test},
