@@ -13,8 +13,8 @@ import dev.loupe.tensor.Parallel;
  * logits are never stored whole, and each chunk is still in cache for its three passes and two GEMMs.
  *
  * <p>Deterministic for a given thread count: the chunks are dealt to {@link Kernels#threads()} slots
- * statically (contiguous ranges, the same whatever thread runs a slot) and the slots' dwte
- * accumulators are added in slot order. Must agree with the unfused softmax cross-entropy of
+ * statically (contiguous ranges, the same whatever thread runs a slot; one slot inside a parallel
+ * region) and the slots' dwte accumulators are added in slot order. Must agree with the unfused softmax cross-entropy of
  * x·wteᵀ (test {@code ChunkedClassifierTest}, and finite differences in {@code LayersGradientTest}).
  * Not for inference: the engine and {@link Gpt2#logits} keep the whole logits.
  */
@@ -39,15 +39,15 @@ final class ChunkedClassifier {
 
     /**
      * For x[N, D] and wte (at p[wte..], [V, D]): losses[i] = logsumexp(x_i·wteᵀ) − (x_i·wteᵀ)[target_i]
-     * (0 where target &lt; 0), dx[N, D] = dloss/dx of the mean loss over the rows with a target (overwritten),
-     * and the slots' dwte accumulators for {@link #addWeightGradient}. Returns the number of rows with a target.
-     * With dx null only the losses are computed (held-out evaluation: no backward GEMMs).
+     * (0 where target &lt; 0), dx[N, D] = dloss/dx of Σ losses · {@code dloss} (overwritten; dloss = 1/count
+     * for the mean over the rows with a target, or 1/(the whole batch's count) for a shard of it), and the
+     * slots' dwte accumulators for {@link #writeWeightGradient}. With dx null only the losses are computed
+     * (held-out evaluation: no backward GEMMs).
      */
-    int forwardBackward(float[] x, float[] p, int wte, int[] targets, int n, float[] losses, float[] dx) {
-        int count = 0;
-        for (int i = 0; i < n; i++) if (targets[i] >= 0) count++;
-        float dloss = count == 0 ? 0f : 1f / count;
-        int threads = Kernels.threads();
+    void forwardBackward(float[] x, float[] p, int wte, int[] targets, int n, float dloss, float[] losses, float[] dx) {
+        // one slot per thread; one slot when called from a parallel region (a data-parallel shard), where
+        // everything runs on this thread anyway: the result then does not depend on the thread count
+        int threads = Parallel.insideParallel() ? 1 : Kernels.threads();
         if (slots != threads) {
             slots = threads;
             buffers = new float[threads][chunk * v];
@@ -65,7 +65,6 @@ final class ChunkedClassifier {
                 }
             }
         });
-        return count;
     }
 
     private void chunkPass(float[] x, float[] p, int wte, int[] targets, int r0, int m, float dloss,
@@ -93,10 +92,12 @@ final class ChunkedClassifier {
         gemm.sgemm(true, false, v, d, m, 1f, buf, 0, v, x, r0 * d, d, beta, acc, 0, d);       // acc += dlogits_cᵀ·x_c
     }
 
-    /** g[wte..] += the dwte of the last {@link #forwardBackward}: the slots' accumulators in slot order. */
-    void addWeightGradient(float[] g, int wte) {
+    /** g[wte..wte + V·D) = the dwte of the last {@link #forwardBackward}: the slots' accumulators added in slot order (overwrites). */
+    void writeWeightGradient(float[] g, int wte) {
         Ops.forRange(v * d, (from, to) -> {
-            for (float[] acc : accumulators) {
+            System.arraycopy(accumulators[0], from, g, wte + from, to - from);
+            for (int s = 1; s < accumulators.length; s++) {
+                float[] acc = accumulators[s];
                 for (int i = from; i < to; i++) g[wte + i] += acc[i];
             }
         });

@@ -2,36 +2,55 @@ package dev.loupe.lm;
 
 import dev.loupe.util.Rng;
 
-import dev.loupe.lm.ParamLayout.P;
-import dev.loupe.tensor.Kernels;
 import dev.loupe.tensor.Ops;
+import dev.loupe.tensor.Parallel;
 import dev.loupe.tensor.Tensor;
 
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A GPT-2 model being trained: flat parameter and gradient arrays ({@link ParamLayout}), the
- * activations of the last forward pass, and the llm.c-style forward / backward over a batch
- * [B, T] of token ids. Matmuls are big GEMMs over all B·T rows through {@link Kernels#gemm()};
- * attention is parallel over (batch, head).
+ * A GPT-2 model being trained: flat parameter and gradient arrays ({@link ParamLayout}) and the
+ * llm.c-style forward / backward over a batch [B, T] of token ids, data-parallel: the batch is cut
+ * into shards of whole sequences ({@link Gpt2Shard}, about {@value #SHARD_TOKENS} tokens each), each
+ * shard's forward and backward runs on one thread with single-threaded kernels, and the shards'
+ * gradients are added in shard order. The cut depends on the batch shape only, so results do not
+ * depend on the thread count; a batch of one shard runs its kernels multi-threaded instead.
+ *
+ * <p>Why: a whole step on one thread is efficient (~57% of the 1-thread OpenBLAS ceiling for loupe-1l),
+ * while the mid-size GEMMs, attention and LayerNorm of a 2048-token step are too small to split well
+ * across threads (docs/lm-trainer-performance.md). Memory: the activations are those of the whole
+ * batch (each shard holds its rows), plus one parameter-sized gradient array per shard after the first
+ * and per shard one layer's activation gradients and a classifier chunk buffer.
  *
  * <p>Semantics are HF {@code GPT2LMHeadModel} at inference (no dropout), checked against the
  * gpt2-tiny golden fixture. Not the interpretability engine: no hooks, no KV cache.
  */
 public final class Gpt2 {
+    /** Target tokens per shard: 1024 (8 sequences of 128: two shards for the loupe-1l batch). */
+    static final int SHARD_TOKENS = 1024;
+    /** At most this many shards, so that the extra gradient arrays stay bounded for big batches. */
+    static final int MAX_SHARDS = 8;
+
     private final Gpt2Config cfg;
     private final ParamLayout layout;
+    private final int shardTokens;
     private final float[] params, grads;
-    private Acts acts, dacts;
-    private ChunkedClassifier classifier;
+    private Gpt2Shard[] shards = new Gpt2Shard[0];
+    private float[][] shardGrads = new float[0][];   // [shard − 1][params]: the gradients of shards 1.. (shard 0 uses grads)
     private float[] logits = new float[0];   // [N, V] of a forward without targets
-    private int[] inputs, targets;
     private int bsz, seq, targetCount;
 
     public Gpt2(Gpt2Config cfg) {
+        this(cfg, Integer.getInteger("loupe.shardTokens", SHARD_TOKENS));
+    }
+
+    /** With {@code shardTokens} per shard instead of {@value #SHARD_TOKENS} (tests; measurements with -Dloupe.shardTokens). */
+    Gpt2(Gpt2Config cfg, int shardTokens) {
+        if (shardTokens < 1) throw new IllegalArgumentException("shardTokens must be >= 1, got " + shardTokens);
         this.cfg = cfg;
         this.layout = new ParamLayout(cfg);
+        this.shardTokens = shardTokens;
         this.params = new float[layout.total()];
         this.grads = new float[layout.total()];
     }
@@ -42,6 +61,8 @@ public final class Gpt2 {
     public float[] params() { return params; }
     /** Gradients of the last {@link #backward()}. */
     public float[] grads() { return grads; }
+    /** Data-parallel shards of the last batch (0 before the first forward). */
+    int shards() { return shards.length; }
 
     /**
      * GPT-2 initialisation: weights N(0, 0.02), the two projections that write into the residual
@@ -87,124 +108,69 @@ public final class Gpt2 {
         for (int tok : inputs) {
             if (tok < 0 || tok >= cfg.vocabSize()) throw new IllegalArgumentException("token id " + tok + " outside the vocabulary [0, " + cfg.vocabSize() + ")");
         }
-        if (acts == null || bsz != b || seq != t) {
-            acts = new Acts(cfg, b, t, false);
-            dacts = null;
-            bsz = b;
-            seq = t;
+        if (shards.length == 0 || bsz != b || seq != t) shard(b, t);
+        int count = 0;
+        if (targets != null) for (int tg : targets) if (tg >= 0) count++;
+        // every shard scales its loss gradient by 1/(targets in the whole batch): the sum of the shards'
+        // gradients is then exactly the gradient of the batch's mean loss, whatever each shard's count
+        float dloss = gradient && count > 0 ? 1f / count : 0f;
+        int v = cfg.vocabSize();
+        if (targets == null && logits.length != b * t * v) logits = new float[Math.multiplyExact(b * t, v)];
+        for (Gpt2Shard s : shards) {
+            System.arraycopy(inputs, s.row0, s.inputs, 0, s.rows());
+            if (targets != null) System.arraycopy(targets, s.row0, s.targets, 0, s.rows());
         }
-        this.inputs = inputs;
-        this.targets = targets;
-        int n = b * t, d = cfg.dModel(), f = cfg.dMlp(), v = cfg.vocabSize(), h = cfg.heads();
-        float eps = cfg.layerNormEps();
-        Acts a = acts;
-        Layers.encoderForward(a.encoded, inputs, params, layout.offset(P.WTE), layout.offset(P.WPE), n, t, d);
-        for (int l = 0; l < cfg.layers(); l++) {
-            float[] residual = l == 0 ? a.encoded : a.res3[l - 1];
-            Layers.layernormForward(a.ln1[l], a.ln1Mean[l], a.ln1Rstd[l], residual, params, layout.offset(P.LN1W, l), layout.offset(P.LN1B, l), n, d, eps);
-            Layers.matmulForward(a.qkv[l], a.ln1[l], params, layout.offset(P.QKVW, l), layout.offset(P.QKVB, l), n, d, 3 * d);
-            Layers.attentionForward(a.atty[l], a.att[l], a.qkv[l], b, t, d, h);
-            Layers.matmulForward(a.attproj[l], a.atty[l], params, layout.offset(P.ATTPROJW, l), layout.offset(P.ATTPROJB, l), n, d, d);
-            Layers.residualForward(a.res2[l], residual, a.attproj[l], n * d);
-            Layers.layernormForward(a.ln2[l], a.ln2Mean[l], a.ln2Rstd[l], a.res2[l], params, layout.offset(P.LN2W, l), layout.offset(P.LN2B, l), n, d, eps);
-            Layers.matmulForward(a.fch[l], a.ln2[l], params, layout.offset(P.FCW, l), layout.offset(P.FCB, l), n, d, f);
-            Layers.activationForward(cfg.act(), a.fchAct[l], a.fch[l], n * f);
-            Layers.matmulForward(a.fcproj[l], a.fchAct[l], params, layout.offset(P.FCPROJW, l), layout.offset(P.FCPROJB, l), n, f, d);
-            Layers.residualForward(a.res3[l], a.res2[l], a.fcproj[l], n * d);
-        }
-        Layers.layernormForward(a.lnf, a.lnfMean, a.lnfRstd, a.res3[cfg.layers() - 1], params, layout.offset(P.LNFW), layout.offset(P.LNFB), n, d, eps);
-        if (targets == null) {
-            // logits[N, V] = lnf[N, D] · wteᵀ (tied unembedding)
-            if (logits.length != n * v) logits = new float[Math.multiplyExact(n, v)];
-            Kernels.gemm().sgemm(false, true, n, v, d, 1f, a.lnf, 0, d, params, layout.offset(P.WTE), d, 0f, logits, 0, v);
-            targetCount = 0;
-            return Double.NaN;
-        }
-        // the unembedding and the loss with their backward, by row chunks: dlnf and the dwte accumulators are kept
-        // for backward() (the loss is the last op); the [N, V] logits are never stored
-        if (classifier == null) classifier = new ChunkedClassifier(ChunkedClassifier.CHUNK, d, v);
-        int count = classifier.forwardBackward(a.lnf, params, layout.offset(P.WTE), targets, n, a.losses, gradient ? a.dlnf : null);
+        Parallel.forRange(shards.length, (s0, s1) -> {
+            for (int s = s0; s < s1; s++) shards[s].forward(params, targets != null, dloss, logits);
+        });
         targetCount = count;
-        double sum = 0;
-        for (int i = 0; i < n; i++) sum += a.losses[i];
+        if (targets == null) return Double.NaN;
+        double sum = 0;   // in row order, whatever the shards
+        for (Gpt2Shard s : shards) {
+            float[] losses = s.losses();
+            for (int i = 0; i < s.rows(); i++) sum += losses[i];
+        }
         return count == 0 ? Double.NaN : sum / count;
+    }
+
+    /**
+     * Cuts a batch of b sequences into ⌈b / max(1, shardTokens / t)⌉ shards (at most {@link #MAX_SHARDS})
+     * of whole sequences, as even as possible: a function of the batch shape only, never of the thread count.
+     */
+    private void shard(int b, int t) {
+        int perShard = Math.max(1, shardTokens / t);
+        int count = Math.min(MAX_SHARDS, (b + perShard - 1) / perShard);
+        shards = new Gpt2Shard[count];
+        for (int s = 0; s < count; s++) {
+            int first = b * s / count, next = b * (s + 1) / count;
+            shards[s] = new Gpt2Shard(cfg, layout, first, next - first, t);
+        }
+        shardGrads = new float[count - 1][];   // shard 0 writes into grads itself
+        bsz = b;
+        seq = t;
     }
 
     /** Gradients of the last forward's mean loss with respect to every parameter, into {@link #grads()}. */
     public void backward() {
-        if (acts == null || targets == null || targetCount == 0)
+        if (shards.length == 0 || targetCount == 0)
             throw new IllegalStateException("backward needs a forward pass with targets first");
-        if (dacts == null) dacts = new Acts(cfg, bsz, seq, true);
-        Ops.forRange(grads.length, (from, to) -> Arrays.fill(grads, from, to, 0f));
-        dacts.zero();
-        int b = bsz, t = seq, n = b * t, d = cfg.dModel(), f = cfg.dMlp(), h = cfg.heads();
-        Acts a = acts, g = dacts;
-        int wte = layout.offset(P.WTE);
-        classifier.addWeightGradient(grads, wte);   // dwte and dlnf were computed with the loss in forward
         targetCount = 0;             // one backward per forward, as in training
-        int last = cfg.layers() - 1;
-        Layers.layernormBackward(g.res3[last], grads, layout.offset(P.LNFW), layout.offset(P.LNFB), a.dlnf, a.res3[last], params, a.lnfMean, a.lnfRstd, n, d);
-        for (int l = last; l >= 0; l--) {
-            float[] residual = l == 0 ? a.encoded : a.res3[l - 1];
-            float[] dresidual = l == 0 ? g.encoded : g.res3[l - 1];
-            Layers.residualBackward(g.res2[l], g.fcproj[l], g.res3[l], n * d);
-            Layers.matmulBackward(g.fchAct[l], grads, layout.offset(P.FCPROJW, l), layout.offset(P.FCPROJB, l), g.fcproj[l], a.fchAct[l], params, n, f, d);
-            Layers.activationBackward(cfg.act(), g.fch[l], a.fch[l], g.fchAct[l], n * f);
-            Layers.matmulBackward(g.ln2[l], grads, layout.offset(P.FCW, l), layout.offset(P.FCB, l), g.fch[l], a.ln2[l], params, n, d, f);
-            Layers.layernormBackward(g.res2[l], grads, layout.offset(P.LN2W, l), layout.offset(P.LN2B, l), g.ln2[l], a.res2[l], params, a.ln2Mean[l], a.ln2Rstd[l], n, d);
-            Layers.residualBackward(dresidual, g.attproj[l], g.res2[l], n * d);
-            Layers.matmulBackward(g.atty[l], grads, layout.offset(P.ATTPROJW, l), layout.offset(P.ATTPROJB, l), g.attproj[l], a.atty[l], params, n, d, d);
-            Layers.attentionBackward(g.qkv[l], g.att[l], g.atty[l], a.qkv[l], a.att[l], b, t, d, h);
-            Layers.matmulBackward(g.ln1[l], grads, layout.offset(P.QKVW, l), layout.offset(P.QKVB, l), g.qkv[l], a.ln1[l], params, n, d, 3 * d);
-            Layers.layernormBackward(dresidual, grads, layout.offset(P.LN1W, l), layout.offset(P.LN1B, l), g.ln1[l], residual, params, a.ln1Mean[l], a.ln1Rstd[l], n, d);
-        }
-        Layers.encoderBackward(grads, wte, layout.offset(P.WPE), g.encoded, inputs, n, t, d);
+        for (int s = 1; s < shards.length; s++) if (shardGrads[s - 1] == null) shardGrads[s - 1] = new float[grads.length];
+        Parallel.forRange(shards.length, (s0, s1) -> {
+            for (int s = s0; s < s1; s++) shards[s].backward(params, s == 0 ? grads : shardGrads[s - 1]);
+        });
+        if (shardGrads.length == 0) return;
+        // grads = Σ_s shard gradients, in shard order for every element (the same sum for any thread count)
+        Ops.forRange(grads.length, (from, to) -> {
+            for (float[] g : shardGrads) {
+                for (int i = from; i < to; i++) grads[i] += g[i];
+            }
+        });
     }
 
     /** Logits [S, V] of one sequence (positions 0..S−1): what the engine's forward must reproduce. */
     public Tensor logits(int[] tokens) {
         forward(tokens, null, 1, tokens.length);
         return new Tensor(Arrays.copyOf(logits, tokens.length * cfg.vocabSize()), tokens.length, cfg.vocabSize());
-    }
-
-    /** Activations of one forward pass (llm.c ActivationTensors); per-layer arrays are [layer][N·width]. */
-    private static final class Acts {
-        final float[] encoded, lnf, lnfMean, lnfRstd, losses, dlnf;   // gradient set: no stats, losses or dlnf
-        private final java.util.List<float[]> accumulated;
-        final float[][] ln1, ln1Mean, ln1Rstd, qkv, atty, att, attproj, res2, ln2, ln2Mean, ln2Rstd, fch, fchAct, fcproj, res3;
-
-        Acts(Gpt2Config c, int b, int t, boolean gradient) {
-            int n = b * t, d = c.dModel(), f = c.dMlp(), v = c.vocabSize(), layers = c.layers();
-            int stat = gradient ? 0 : n;   // gradients need no statistics, pattern or probabilities
-            encoded = new float[n * d];
-            ln1 = new float[layers][n * d];
-            ln1Mean = new float[layers][stat];
-            ln1Rstd = new float[layers][stat];
-            qkv = new float[layers][n * 3 * d];
-            atty = new float[layers][n * d];
-            att = new float[layers][b * c.heads() * t * t];   // pattern, or d(pattern) scratch for gradients
-            attproj = new float[layers][n * d];
-            res2 = new float[layers][n * d];
-            ln2 = new float[layers][n * d];
-            ln2Mean = new float[layers][stat];
-            ln2Rstd = new float[layers][stat];
-            fch = new float[layers][n * f];
-            fchAct = new float[layers][n * f];
-            fcproj = new float[layers][n * d];
-            res3 = new float[layers][n * d];
-            lnf = new float[n * d];
-            lnfMean = new float[stat];
-            lnfRstd = new float[stat];
-            losses = new float[stat];
-            dlnf = new float[gradient ? 0 : n * d];
-            var acc = new java.util.ArrayList<float[]>(java.util.List.of(encoded));
-            for (float[][] xs : new float[][][]{ln1, qkv, atty, attproj, res2, ln2, fch, fchAct, fcproj, res3}) acc.addAll(java.util.List.of(xs));
-            accumulated = java.util.List.copyOf(acc);
-        }
-
-        /** Zeroes the gradients that backward accumulates into (the gradient of lnf is the forward's dlnf), arrays in parallel. */
-        void zero() {
-            Ops.forRows(accumulated.size(), i -> Arrays.fill(accumulated.get(i), 0f));
-        }
     }
 }

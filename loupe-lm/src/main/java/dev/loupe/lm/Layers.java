@@ -90,17 +90,19 @@ final class Layers {
     }
 
     /**
-     * dinp += dout·Wᵀ, dW += inpᵀ·dout, dbias += Σ_rows dout. The two GEMMs are independent and of equal
+     * dinp (+)= dout·Wᵀ (added with {@code accumulateInput}, else overwritten: a first writer needs no
+     * zeroed array), dW += inpᵀ·dout, dbias += Σ_rows dout. The two GEMMs are independent and of equal
      * size: with 2+ threads they run side by side, each single-threaded (mid-size GEMMs scale poorly
      * on 2 OpenBLAS threads).
      */
-    static void matmulBackward(float[] dinp, float[] g, int w, int bias, float[] dout, float[] inp,
+    static void matmulBackward(float[] dinp, boolean accumulateInput, float[] g, int w, int bias, float[] dout, float[] inp,
                                float[] p, int n, int c, int oc) {
+        float beta = accumulateInput ? 1f : 0f;
         Parallel.forRange(2, (i0, i1) -> {
             var gemm = Kernels.gemm();
             for (int i = i0; i < i1; i++) {
                 if (i == 0) {
-                    gemm.sgemm(false, true, n, c, oc, 1f, dout, 0, oc, p, w, oc, 1f, dinp, 0, c);
+                    gemm.sgemm(false, true, n, c, oc, 1f, dout, 0, oc, p, w, oc, beta, dinp, 0, c);
                 } else {
                     gemm.sgemm(true, false, c, oc, n, 1f, inp, 0, c, dout, 0, oc, 1f, g, w, oc);
                     if (bias >= 0) columnSums(g, bias, dout, n, oc);
@@ -232,11 +234,5 @@ final class Layers {
 
     static void residualForward(float[] out, float[] a, float[] b, int n) {
         Ops.add(a, b, out, n);
-    }
-
-    static void residualBackward(float[] da, float[] db, float[] dout, int n) {
-        Ops.forRange(n, (from, to) -> {
-            for (int i = from; i < to; i++) { da[i] += dout[i]; db[i] += dout[i]; }
-        });
     }
 }

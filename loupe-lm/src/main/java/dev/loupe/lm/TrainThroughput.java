@@ -32,7 +32,7 @@ public final class TrainThroughput {
     }
 
     /** Per-step times of the median round (ms); {@code gemmByShape} maps "A·Bᵀ m×n×k" to ms per step. */
-    public record Result(Options opt, Gpt2Config model, String backend, int threads, double msPerStep,
+    public record Result(Options opt, Gpt2Config model, String backend, int threads, int shards, double msPerStep,
                          double forwardMs, double backwardMs, double optimizerMs, double gemmMs,
                          Map<String, Double> gemmByShape, double flopsPerStep, double ceilingGflops) {
         public double tokensPerSecond() { return (double) opt.batch() * model.context() / msPerStep * 1e3; }
@@ -41,11 +41,11 @@ public final class TrainThroughput {
 
         public String toText() {
             StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                    "backend %s, threads %d; ceiling = OpenBLAS sgemm 2048³ in this run: %.1f GFLOP/s%n"
+                    "backend %s, threads %d, data-parallel shards %d; ceiling = OpenBLAS sgemm 2048³ in this run: %.1f GFLOP/s%n"
                             + "%d layer(s), d_model %d, batch %d×%d: %.0f tokens/s, %.1f GFLOP/s = %.1f%% of ceiling%n"
                             + "per step %.1f ms: forward %.1f, backward %.1f, optimizer %.1f; GEMM calls %.1f ms in all"
                             + " (single-threaded calls on different threads overlap, so this can exceed the step)%n",
-                    backend, threads, ceilingGflops, model.layers(), model.dModel(), opt.batch(), model.context(),
+                    backend, threads, shards, ceilingGflops, model.layers(), model.dModel(), opt.batch(), model.context(),
                     tokensPerSecond(), gflops(), 100 * fractionOfCeiling(), msPerStep, forwardMs, backwardMs, optimizerMs,
                     gemmMs));
             gemmByShape.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
@@ -54,10 +54,10 @@ public final class TrainThroughput {
         }
 
         public String toJson() {
-            return String.format(Locale.ROOT, "{\"layers\":%d,\"d_model\":%d,\"batch\":%d,\"context\":%d,\"backend\":\"%s\",\"threads\":%d,"
+            return String.format(Locale.ROOT, "{\"layers\":%d,\"d_model\":%d,\"batch\":%d,\"context\":%d,\"backend\":\"%s\",\"threads\":%d,\"shards\":%d,"
                             + "\"ms_per_step\":%.3f,\"forward_ms\":%.3f,\"backward_ms\":%.3f,\"optimizer_ms\":%.3f,\"gemm_ms\":%.3f,"
                             + "\"tokens_per_s\":%.1f,\"gflops\":%.4g,\"ceiling_gflops\":%.4g,\"fraction_of_ceiling\":%.4g}",
-                    model.layers(), model.dModel(), opt.batch(), model.context(), backend, threads, msPerStep, forwardMs, backwardMs,
+                    model.layers(), model.dModel(), opt.batch(), model.context(), backend, threads, shards, msPerStep, forwardMs, backwardMs,
                     optimizerMs, gemmMs, tokensPerSecond(), gflops(), ceilingGflops, fractionOfCeiling());
         }
     }
@@ -106,7 +106,7 @@ public final class TrainThroughput {
         int m = order[runs / 2];
         double[] c = ceil.clone();
         Arrays.sort(c);
-        return new Result(o, cfg, Kernels.gemm().name(), Kernels.threads(), total[m], parts[m][0], parts[m][1], parts[m][2],
+        return new Result(o, cfg, Kernels.gemm().name(), Kernels.threads(), model.shards(), total[m], parts[m][0], parts[m][1], parts[m][2],
                 gemm[m], shapes.get(m), cfg.trainingFlops(b, t), c[runs / 2]);
     }
 

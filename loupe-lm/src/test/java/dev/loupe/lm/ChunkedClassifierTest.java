@@ -55,21 +55,21 @@ class ChunkedClassifierTest {
 
         var classifier = new ChunkedClassifier(chunk, d, v);
         float[] losses = new float[n], dx = new float[n * d], dw = new float[v * d];
-        assertEquals(count, classifier.forwardBackward(x, p, 0, targets, n, losses, dx));
-        classifier.addWeightGradient(dw, 0);
+        classifier.forwardBackward(x, p, 0, targets, n, 1f / count, losses, dx);
+        classifier.writeWeightGradient(dw, 0);
         for (int i = 0; i < n; i++) assertEquals(refLoss[i], losses[i], 1e-5 * (1 + refLoss[i]), "loss row " + i);
         for (int i = 0; i < n * d; i++) assertEquals(refDx[i], dx[i], 1e-6, "dx " + i);
         for (int i = 0; i < v * d; i++) assertEquals(refDw[i], dw[i], 1e-6, "dwte " + i);
 
         float[] losses2 = new float[n], dx2 = new float[n * d], dw2 = new float[v * d];
-        classifier.forwardBackward(x, p, 0, targets, n, losses2, dx2);
-        classifier.addWeightGradient(dw2, 0);
+        classifier.forwardBackward(x, p, 0, targets, n, 1f / count, losses2, dx2);
+        classifier.writeWeightGradient(dw2, 0);
         assertArrayEquals(losses, losses2);
         assertArrayEquals(dx, dx2);
         assertArrayEquals(dw, dw2);
 
         float[] lossOnly = new float[n];   // the evaluation path (no dx): the same losses
-        assertEquals(count, classifier.forwardBackward(x, p, 0, targets, n, lossOnly, null));
+        classifier.forwardBackward(x, p, 0, targets, n, 0f, lossOnly, null);
         assertArrayEquals(losses, lossOnly);
     }
 }
