@@ -116,12 +116,16 @@ public final class FeatureAnalyzer {
         long t5 = System.nanoTime();
         PageWriter.Result r = PageWriter.write(model, tok, dict, path, ablation, blocks, random, tokenFreq, tokens, opts, out, progress);
         long t6 = System.nanoTime();
-        long fires = 0;
-        int withSamples = 0;
+        long fires = 0, pruned = 0;
+        int withSamples = 0, threshold = 0;
         for (FeatureBlock blk : blocks) {
             for (long c : blk.fire) fires += c;
             for (int i = 0; i < blk.n; i++) if (blk.samples(i) > 0) withSamples++;
+            pruned += blk.tokenBins.pruned();
+            threshold = Math.max(threshold, blk.tokenBins.threshold());
         }
+        if (progress != null && pruned > 0)
+            progress.printf("per-token tables: %,d rare (feature, token, bin) counts dropped to bound memory (each seen at most %d times when dropped)%n", pruned, threshold);
         if (progress != null && ablation)
             progress.printf("ablation samples for %,d of %,d features (%s)%n", withSamples, F,
                     sampled == null ? "whole corpus" : String.format("%,d sampled windows", nSampled));

@@ -1,8 +1,12 @@
 // Counts and activation sums per (feature, token, fine activation bin) of one FeatureBlock, in an
 // open-addressing hash table (linear probing, long keys; key and value side by side, so a probe
 // touches one cache line): one probe per firing entry, issued in groups of PENDING so that their
-// cache misses overlap. Its size is bounded by the distinct
-// triples seen (at most features x vocab x bins), not by corpus length.
+// cache misses overlap. Memory is bounded: the distinct triples grow with the corpus (with a
+// 50k vocabulary nearly every firing is a new triple), so once the table reaches its slot cap it
+// is pruned by lossy counting (Manku & Motwani 2002): triples counted at most T times are dropped,
+// T rising by one per round, until it is a third full. Frequent triples survive and are then
+// counted exactly; a dropped triple lost at most T counts per round it was dropped in; a triple
+// seen at most T times in all may be missing. pruned() and threshold() report what was lost.
 // From it the analysis derives the per-token table (summing bins) and, per histogram bin, which
 // tokens produced it (Cunningham et al. 2023 Fig. 4 left). Not thread-safe: one per block.
 package dev.loupe.features;
@@ -19,10 +23,29 @@ final class TokenBinCounts {
     private int pending;
     private long sink;         // keeps the touching loads of flush() from being optimised away
 
+    /** Slots per table at most (16 bytes each): 16 MB per block, 256 MB for an analysis's 16 blocks. */
+    static final int MAX_SLOTS = 1 << 20;
+    private final int maxSlots;
+    private int threshold;
+    private long pruned;
+
     TokenBinCounts(int vocab) {
-        this.vocab = vocab;
-        allocate(1 << 12);
+        this(vocab, MAX_SLOTS);
     }
+
+    TokenBinCounts(int vocab, int maxSlots) {
+        if (Integer.bitCount(maxSlots) != 1 || maxSlots < 1 << 4) throw new IllegalArgumentException("maxSlots must be a power of two >= 16, got " + maxSlots);
+        this.vocab = vocab;
+        this.maxSlots = maxSlots;
+        allocate(Math.min(1 << 12, maxSlots));
+    }
+
+    /** Triples dropped by pruning (each counted at most threshold() times when dropped); 0 = the counts are exact. */
+    long pruned() { return pruned; }
+
+    int threshold() { return threshold; }
+
+    int capacity() { return mask + 1; }
 
     private void allocate(int capacity) {
         table = new long[2 * capacity];
@@ -75,14 +98,19 @@ final class TokenBinCounts {
         }
         table[2 * slot] = k;
         table[2 * slot + 1] = pack(1, act);
-        if (++size * 3 > (mask + 1) * 2) grow();
+        if (++size * 3 > (mask + 1) * 2) {
+            if (mask + 1 < maxSlots) rehash(2 * (mask + 1), 0);
+            else do rehash(mask + 1, ++threshold); while (size * 3 > mask + 1);
+        }
     }
 
-    private void grow() {
+    /** Moves the entries counted more than minCount times into a fresh table of the given capacity. */
+    private void rehash(int capacity, int minCount) {
         long[] old = table;
-        allocate(2 * (mask + 1));
+        allocate(capacity);
         for (int i = 0; i < old.length; i += 2) {
             if (old[i] == 0) continue;
+            if ((int) (old[i + 1] >>> 32) <= minCount) { pruned++; continue; }
             int slot = slotOf(old[i]);
             while (table[2 * slot] != 0) slot = (slot + 1) & mask;
             table[2 * slot] = old[i];
