@@ -54,7 +54,7 @@ public final class FeatureAnalyzer {
         int F = dict.dFeatures(), dIn = dict.dIn(), V = model.config().vocab(), D = model.config().dModel();
         HookPath path = HookPath.of(model, hook);
         boolean ablation = opts.ablationEffects() && path != null;
-        String finalResid = "blocks." + (model.config().nLayers() - 1) + ".hook_resid_post";
+        String lastBlockPrefix = "blocks." + (model.config().nLayers() - 1) + ".", finalResid = lastBlockPrefix + "hook_resid_post";
         List<String> withResid = new ArrayList<>(new LinkedHashSet<>(List.of(hook, finalResid)));
 
         int per = (F + BLOCKS - 1) / BLOCKS;
@@ -63,7 +63,7 @@ public final class FeatureAnalyzer {
         FeatureBlock[] blocks = list.toArray(FeatureBlock[]::new);
         // In the last block the final residual costs (almost) nothing: sample every firing token of the
         // corpus. Before it, sample only from W windows run through the later blocks after the pass.
-        boolean lastBlock = hook.startsWith("blocks." + (model.config().nLayers() - 1) + ".");
+        boolean lastBlock = hook.startsWith(lastBlockPrefix);
         AblationWindows sampled = ablation && !lastBlock ? new AblationWindows(opts.ablationWindows(), opts.seed()) : null;
         List<String> passHooks = ablation && lastBlock ? withResid : List.of(hook);
         RandomWindows random = new RandomWindows(opts.randomExamples(), opts.exampleWindow(), opts.seed());
