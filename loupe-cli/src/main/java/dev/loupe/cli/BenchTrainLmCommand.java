@@ -18,7 +18,8 @@ final class BenchTrainLmCommand implements Callable<Integer> {
 
     @Option(names = "--layers", defaultValue = "1", description = "Layers of the loupe-1l-shaped model (default ${DEFAULT-VALUE}).") int layers;
     @Option(names = "--batch", defaultValue = "16", description = "Sequences of 128 tokens per step (default ${DEFAULT-VALUE}).") int batch;
-    @Option(names = "--warmup", defaultValue = "10", description = "Untimed steps first (default ${DEFAULT-VALUE}).") int warmup;
+    @Option(names = "--warmup", defaultValue = "20", description = "Untimed steps first, at least (default ${DEFAULT-VALUE}); "
+            + "then more until 10 steps in a row ran without JIT compilation (at most 300 in all).") int warmup;
     @Option(names = "--runs", defaultValue = "5", description = "Timed rounds, each after a ceiling measurement; the median is reported (default ${DEFAULT-VALUE}).") int runs;
     @Option(names = "--steps", defaultValue = "5", description = "Steps per timed round (default ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--threads", description = "Worker threads (default: all cores).") Integer threads;
