@@ -91,9 +91,8 @@ public final class LmTrainer {
                 System.arraycopy(data.train(), off, inputs, i * t, t);
                 System.arraycopy(data.train(), off + 1, targets, i * t, t);
             }
-            loss = model.forward(inputs, targets, b, t);
+            loss = model.forwardBackward(inputs, targets, b, t);
             if (!Double.isFinite(loss)) diverged("loss", loss);
-            model.backward();
             double norm = AdamW.globalNorm(model.grads());
             if (!Double.isFinite(norm)) diverged("gradient norm", norm);
             float scale = cfg.gradClip() > 0 && norm > cfg.gradClip() ? (float) (cfg.gradClip() / norm) : 1f;

@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Method: warm-up steps until the JIT is done (below), then {@code runs} rounds of one ceiling measurement followed by
  * {@code stepsPerRun} timed steps; the median round is reported with the median ceiling, and the
- * forward / backward / optimizer split and the time inside each GEMM shape of that round (attention
+ * forward-and-backward / optimizer split and the time inside each GEMM shape of that round (attention
  * with Vector API-sized heads runs in the fused {@link VectorAttention}, so it counts as non-GEMM
  * time). A measurement tool, not a test; CLI: {@code loupe bench train-lm}.
  *
@@ -44,7 +44,7 @@ public final class TrainThroughput {
 
     /** Per-step times of the median round (ms); {@code gemmByShape} maps "A·Bᵀ m×n×k" to ms per step. */
     public record Result(Options opt, Gpt2Config model, String backend, int threads, int shards, int warmupSteps, double msPerStep,
-                         double forwardMs, double backwardMs, double optimizerMs, double gemmMs,
+                         double forwardBackwardMs, double optimizerMs, double gemmMs,
                          Map<String, Double> gemmByShape, double flopsPerStep, double ceilingGflops) {
         public double tokensPerSecond() { return (double) opt.batch() * model.context() / msPerStep * 1e3; }
         public double gflops() { return flopsPerStep / msPerStep / 1e6; }
@@ -54,10 +54,10 @@ public final class TrainThroughput {
             StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
                     "backend %s, threads %d, data-parallel shards %d, warm-up %d steps; ceiling = OpenBLAS sgemm 2048³ in this run: %.1f GFLOP/s%n"
                             + "%d layer(s), d_model %d, batch %d×%d: %.0f tokens/s, %.1f GFLOP/s = %.1f%% of ceiling%n"
-                            + "per step %.1f ms: forward %.1f, backward %.1f, optimizer %.1f; GEMM calls %.1f ms in all"
+                            + "per step %.1f ms: forward and backward %.1f, optimizer %.1f; GEMM calls %.1f ms in all"
                             + " (single-threaded calls on different threads overlap, so this can exceed the step)%n",
                     backend, threads, shards, warmupSteps, ceilingGflops, model.layers(), model.dModel(), opt.batch(), model.context(),
-                    tokensPerSecond(), gflops(), 100 * fractionOfCeiling(), msPerStep, forwardMs, backwardMs, optimizerMs,
+                    tokensPerSecond(), gflops(), 100 * fractionOfCeiling(), msPerStep, forwardBackwardMs, optimizerMs,
                     gemmMs));
             gemmByShape.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
                     .forEach(e -> s.append(String.format(Locale.ROOT, "  gemm %-26s %6.2f ms/step%n", e.getKey(), e.getValue())));
@@ -66,9 +66,9 @@ public final class TrainThroughput {
 
         public String toJson() {
             return String.format(Locale.ROOT, "{\"layers\":%d,\"d_model\":%d,\"batch\":%d,\"context\":%d,\"backend\":\"%s\",\"threads\":%d,\"shards\":%d,\"warmup_steps\":%d,"
-                            + "\"ms_per_step\":%.3f,\"forward_ms\":%.3f,\"backward_ms\":%.3f,\"optimizer_ms\":%.3f,\"gemm_ms\":%.3f,"
+                            + "\"ms_per_step\":%.3f,\"forward_backward_ms\":%.3f,\"optimizer_ms\":%.3f,\"gemm_ms\":%.3f,"
                             + "\"tokens_per_s\":%.1f,\"gflops\":%.4g,\"ceiling_gflops\":%.4g,\"fraction_of_ceiling\":%.4g}",
-                    model.layers(), model.dModel(), opt.batch(), model.context(), backend, threads, shards, warmupSteps, msPerStep, forwardMs, backwardMs,
+                    model.layers(), model.dModel(), opt.batch(), model.context(), backend, threads, shards, warmupSteps, msPerStep, forwardBackwardMs,
                     optimizerMs, gemmMs, tokensPerSecond(), gflops(), ceilingGflops, fractionOfCeiling());
         }
     }
@@ -96,10 +96,10 @@ public final class TrainThroughput {
         for (int i = 0; i < in.length; i++) { in[i] = (int) rng.nextLong(cfg.vocabSize()); tg[i] = (int) rng.nextLong(cfg.vocabSize()); }
         GemmCeiling ceiling = new GemmCeiling();
         long[] step = {0};
-        double[] split = new double[3];
+        double[] split = new double[2];
         int runs = o.runs();
         double[] ceil = new double[runs], total = new double[runs], gemm = new double[runs];
-        double[][] parts = new double[runs][3];
+        double[][] parts = new double[runs][2];
         java.util.List<Map<String, Double>> shapes = new java.util.ArrayList<>();
         int warmupSteps;
         try (TimedGemm timed = TimedGemm.install()) {
@@ -109,8 +109,8 @@ public final class TrainThroughput {
                 timed.reset();
                 Arrays.fill(split, 0);
                 for (int i = 0; i < o.stepsPerRun(); i++) step(model, adam, in, tg, b, t, ++step[0], split);
-                for (int p = 0; p < 3; p++) parts[r][p] = split[p] / o.stepsPerRun();
-                total[r] = (split[0] + split[1] + split[2]) / o.stepsPerRun();
+                for (int p = 0; p < 2; p++) parts[r][p] = split[p] / o.stepsPerRun();
+                total[r] = (split[0] + split[1]) / o.stepsPerRun();
                 gemm[r] = timed.nanos() / 1e6 / o.stepsPerRun();
                 Map<String, Double> byShape = new LinkedHashMap<>();
                 timed.byShape().forEach((k, v) -> byShape.put(k, v.nanos() / 1e6 / o.stepsPerRun()));
@@ -123,7 +123,7 @@ public final class TrainThroughput {
         int m = order[runs / 2];
         double[] c = ceil.clone();
         Arrays.sort(c);
-        return new Result(o, cfg, Kernels.gemm().name(), Kernels.threads(), model.shards(), warmupSteps, total[m], parts[m][0], parts[m][1], parts[m][2],
+        return new Result(o, cfg, Kernels.gemm().name(), Kernels.threads(), model.shards(), warmupSteps, total[m], parts[m][0], parts[m][1],
                 gemm[m], shapes.get(m), cfg.trainingFlops(b, t), c[runs / 2]);
     }
 
@@ -153,18 +153,15 @@ public final class TrainThroughput {
         return done;
     }
 
-    /** One trainer step (as {@link LmTrainer#run}, without data sampling); adds forward/backward/optimizer ms into split. */
+    /** One trainer step (as {@link LmTrainer#run}, without data sampling); adds forward-and-backward / optimizer ms into split. */
     private static void step(Gpt2 model, AdamW adam, int[] in, int[] tg, int b, int t, long stepNo, double[] split) {
         long t0 = System.nanoTime();
-        model.forward(in, tg, b, t);
-        long t1 = System.nanoTime();
-        model.backward();
+        model.forwardBackward(in, tg, b, t);
         long t2 = System.nanoTime();
         AdamW.globalNorm(model.grads());
         adam.step(model.params(), model.grads(), 1f, 1e-3, 0.9, 0.95, 1e-8, 0.1, stepNo);
         long t3 = System.nanoTime();
-        split[0] += (t1 - t0) / 1e6;
-        split[1] += (t2 - t1) / 1e6;
-        split[2] += (t3 - t2) / 1e6;
+        split[0] += (t2 - t0) / 1e6;
+        split[1] += (t3 - t2) / 1e6;
     }
 }

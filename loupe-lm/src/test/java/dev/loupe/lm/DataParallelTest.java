@@ -80,4 +80,20 @@ class DataParallelTest {
         assertEquals(losses[0], losses[1]);
         assertArrayEquals(grads[0], grads[1]);
     }
+
+    /** The fused step runs the same shard computations as forward then backward: the same bits, also when repeated (no state left over). */
+    @ParameterizedTest @ValueSource(ints = {T, 3 * T, 1 << 20})
+    void forwardBackwardGivesTheBitsOfForwardThenBackward(int shardTokens) {
+        Kernels.setThreads(2);
+        int[][] data = batch();
+        Gpt2 separate = model(shardTokens), fused = model(shardTokens);
+        for (int round = 0; round < 2; round++) {
+            double a = separate.forward(data[0], data[1], B, T);
+            separate.backward();
+            double b = fused.forwardBackward(data[0], data[1], B, T);
+            assertEquals(a, b, "loss, round " + round);
+            assertArrayEquals(separate.grads(), fused.grads(), "gradients, round " + round);
+        }
+        assertThrows(IllegalStateException.class, fused::backward, "the fused step leaves no forward for backward");
+    }
 }
