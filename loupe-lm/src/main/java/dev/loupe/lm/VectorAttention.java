@@ -2,6 +2,7 @@ package dev.loupe.lm;
 
 import dev.loupe.tensor.Ops;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -44,15 +45,7 @@ final class VectorAttention implements AttentionKernel {
                 for (int t1 = 0; t1 < t; t1 += R) {
                     // scores[r, t2] = scale · q[t1 + r]·k[t2] for the R rows, t2 up to the block's last row
                     rowsTimesTransposed(qkv, q0, d3, t1, t, scale, s.trans, s.tp, dh, s.rows);
-                    for (int r = 0; r < R && t1 + r < t; r++) {
-                        // softmax over whole vectors of the scratch row: masked scores −∞ give exp 0, no scalar tail
-                        int ro = r * s.tp, n = t1 + r + 1, nv = (n + L - 1) / L * L, ao = a0 + (t1 + r) * t;
-                        Arrays.fill(s.rows, ro + n, ro + nv, Float.NEGATIVE_INFINITY);
-                        RowKernel k = RowKernel.BEST;
-                        k.scale(s.rows, ro, nv, (float) (1.0 / k.expShiftSum(s.rows, s.rows, ro, nv, k.max(s.rows, ro, nv))));
-                        System.arraycopy(s.rows, ro, att, ao, n);
-                        Arrays.fill(att, ao + n, ao + t, 0f);
-                    }
+                    for (int r = 0; r < R && t1 + r < t; r++) softmaxRow(s.rows, r * s.tp, t1 + r + 1, att, a0 + (t1 + r) * t, t);
                     // out[t1 + r] = Σ_t2 pattern[t1 + r, t2] · v[t2]
                     patternTimes(att, a0 + t1 * t, t, t1, t, qkv, v0, d3, dh, out, o0 + t1 * d, d, false);
                 }
@@ -81,11 +74,7 @@ final class VectorAttention implements AttentionKernel {
                             Arrays.fill(s.rows, ro, ro + s.tp, 0f);
                             continue;
                         }
-                        double dot = 0;
-                        for (int t2 = 0; t2 < n; t2++) dot += att[ao + t2] * s.rows[ro + t2];
-                        float fdot = (float) dot;
-                        for (int t2 = 0; t2 < n; t2++) s.rows[ro + t2] = scale * att[ao + t2] * (s.rows[ro + t2] - fdot);
-                        Arrays.fill(s.rows, ro + n, ro + s.tp, 0f);
+                        softmaxBackwardRow(s.rows, ro, n, s.tp, att, ao, t, scale);
                     }
                     // dq[t1 + r] += Σ_t2 dscores[r, t2] · k[t2]
                     patternTimes(s.rows, 0, s.tp, t1, t, qkv, k0, d3, dh, dqkv, q0 + t1 * d3, d3, true);
@@ -102,6 +91,53 @@ final class VectorAttention implements AttentionKernel {
                 }
             }
         });
+    }
+
+    /**
+     * att[ao, ao + t) = softmax of rows[ro, ro + n) followed by zeros, in whole vectors: the scratch row's
+     * entries from n to the next whole vector are set to −∞ first (exp gives exactly 0 there). One fused
+     * pass per step (max, exp and sum, scale and store) instead of five calls per row; the same
+     * arithmetic as {@link RowKernel#max}, {@link RowKernel#expShiftSum} and {@link RowKernel#scale}.
+     */
+    private static void softmaxRow(float[] rows, int ro, int n, float[] att, int ao, int t) {
+        int nv = (n + L - 1) / L * L;
+        Arrays.fill(rows, ro + n, ro + nv, Float.NEGATIVE_INFINITY);
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < nv; j += L) m = m.max(FloatVector.fromArray(S, rows, ro + j));
+        float max = m.reduceLanes(VectorOperators.MAX);   // max is exact in any order
+        FloatVector sum = FloatVector.zero(S);
+        for (int j = 0; j < nv; j += L) {
+            FloatVector e = VectorRowKernel.exp(FloatVector.fromArray(S, rows, ro + j).sub(max));
+            e.intoArray(rows, ro + j);
+            sum = sum.add(e);
+        }
+        float inv = (float) (1.0 / VectorRowKernel.lanes(sum));
+        int whole = nv <= t ? nv : nv - L;   // the last vector would run past the pattern row: store it by lanes
+        int j = 0;
+        for (; j < whole; j += L) FloatVector.fromArray(S, rows, ro + j).mul(inv).intoArray(att, ao + j);
+        for (; j < n; j++) att[ao + j] = rows[ro + j] * inv;
+        Arrays.fill(att, ao + Math.max(j, n), ao + t, 0f);
+    }
+
+    /**
+     * In place, the softmax backward of one pattern row: rows[ro + j] = scale · p_j · (dp_j − Σ_k p_k·dp_k)
+     * for j &lt; n with p = att[ao..] and dp = rows[ro..], 0 from n to tp. The pattern row is 0 from n
+     * to t, so whole vectors up to n rounded up give 0 there (the scratch holds finite scores there).
+     */
+    private static void softmaxBackwardRow(float[] rows, int ro, int n, int tp, float[] att, int ao, int t, float scale) {
+        int nv = (n + L - 1) / L * L, whole = nv <= t ? nv : nv - L;
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (; j < whole; j += L) acc = FloatVector.fromArray(S, att, ao + j).fma(FloatVector.fromArray(S, rows, ro + j), acc);
+        double dot = VectorRowKernel.lanes(acc);
+        for (int k = j; k < n; k++) dot += att[ao + k] * rows[ro + k];
+        float fdot = (float) dot;
+        for (j = 0; j < whole; j += L) {
+            FloatVector p = FloatVector.fromArray(S, att, ao + j);
+            p.mul(scale).mul(FloatVector.fromArray(S, rows, ro + j).sub(fdot)).intoArray(rows, ro + j);
+        }
+        for (; j < n; j++) rows[ro + j] = scale * att[ao + j] * (rows[ro + j] - fdot);
+        Arrays.fill(rows, ro + Math.max(j, n), ro + tp, 0f);
     }
 
     /**

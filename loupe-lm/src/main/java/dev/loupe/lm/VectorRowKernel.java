@@ -144,7 +144,7 @@ final class VectorRowKernel implements RowKernel {
     }
 
     /** The lanes of v added in lane order (reduceLanes(ADD) leaves the order unspecified). */
-    private static double lanes(FloatVector v) {
+    static double lanes(FloatVector v) {
         double total = 0;
         for (int l = 0; l < S.length(); l++) total += v.lane(l);
         return total;
