@@ -27,7 +27,16 @@ public final class LmTrainer {
     public static final String CHECKPOINT = "checkpoint.safetensors";
 
     /** Outcome of {@link #run}: completed steps, tokens trained on, last losses, wall time and speed of this session. */
-    public record Result(long step, long tokensSeen, double trainLoss, double heldOutLoss, double seconds, double tokensPerSecond) {}
+    /**
+     * A finished {@link #run}. {@code medianIntervalTokensPerSecond}: the median over the run's log intervals
+     * (the steady speed: the first interval holds the JIT's warm-up and some hold a held-out evaluation);
+     * NaN with fewer than {@value #STEADY_INTERVALS} intervals.
+     */
+    public record Result(long step, long tokensSeen, double trainLoss, double heldOutLoss, double seconds, double tokensPerSecond,
+                         double medianIntervalTokensPerSecond) {}
+
+    /** Log intervals needed for a steady-speed figure. */
+    public static final int STEADY_INTERVALS = 3;
 
     private final TrainLmConfig cfg;
     private final TokenSplit data;
@@ -85,6 +94,7 @@ public final class LmTrainer {
         long end = Math.min(stopAtStep, cfg.steps()), startStep = step;
         long t0 = System.nanoTime(), tLog = t0, stepsAtLog = step;
         double loss = Double.NaN, heldOut = Double.NaN;
+        java.util.List<Double> intervals = new java.util.ArrayList<>();
         while (step < end) {
             for (int i = 0; i < b; i++) {
                 int off = (int) rng.nextLong(data.train().length - t);
@@ -102,6 +112,7 @@ public final class LmTrainer {
             if (step % cfg.logEvery() == 0 || step == end) {
                 long now = System.nanoTime();
                 double tokS = (step - stepsAtLog) * cfg.tokensPerStep() / ((now - tLog) / 1e9);
+                intervals.add(tokS);
                 double eta = (cfg.steps() - step) * cfg.tokensPerStep() / tokS;
                 double gflops = tokS / cfg.tokensPerStep() * cfg.model().trainingFlops(b, t) / 1e9;
                 log.printf(Locale.ROOT, "step %d/%d | loss %.4f | lr %.2e | norm %.3f | %.0f tok/s | %.1f GFLOP/s | eta %s%n",
@@ -118,7 +129,12 @@ public final class LmTrainer {
         if (step > startStep) checkpoint();
         if (Double.isNaN(heldOut)) heldOut = heldOutLoss();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Result(step, step * cfg.tokensPerStep(), loss, heldOut, seconds, (step - startStep) * cfg.tokensPerStep() / seconds);
+        double steady = Double.NaN;
+        if (intervals.size() >= STEADY_INTERVALS) {
+            double[] s = intervals.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            steady = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        }
+        return new Result(step, step * cfg.tokensPerStep(), loss, heldOut, seconds, (step - startStep) * cfg.tokensPerStep() / seconds, steady);
     }
 
     /** Mean next-token loss over the first {@code evalBatches·B} non-overlapping held-out windows (fewer if short). */

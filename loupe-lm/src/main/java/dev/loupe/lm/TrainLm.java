@@ -7,6 +7,7 @@ import dev.loupe.util.AtomicFiles;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.loupe.tensor.GemmCeiling;
 import dev.loupe.tensor.Kernels;
 import dev.loupe.corpus.Document;
 import dev.loupe.tokenizer.Tokenizer;
@@ -78,6 +79,18 @@ public final class TrainLm {
         }
     }
 
+    /**
+     * The GEMM ceiling ({@link GemmCeiling}) right after training, median of three measurements, so the
+     * run's steady speed can be read as a fraction of it, as {@code loupe bench train-lm} reports
+     * (which interleaves the two and is the measurement to quote).
+     */
+    private static double ceilingAfterTraining() {
+        GemmCeiling c = new GemmCeiling();
+        double[] g = {c.measure(), c.measure(), c.measure()};
+        java.util.Arrays.sort(g);
+        return g[1];
+    }
+
     /** Held-out cross-entropy (nats/token) of the add-one-smoothed unigram distribution of the training tokens. */
     public static double unigramLoss(TokenSplit data, int vocab) {
         long[] counts = new long[vocab];
@@ -118,6 +131,12 @@ public final class TrainLm {
         var json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         var trainer = new LmTrainer(cfg, data, out, resume, log);
         LmTrainer.Result r = trainer.run(Long.MAX_VALUE);
+        double steadyGflops = r.medianIntervalTokensPerSecond() / cfg.tokensPerStep() * m.trainingFlops(cfg.batchSize(), m.context()) / 1e9;
+        double ceiling = Double.isNaN(steadyGflops) ? Double.NaN : ceilingAfterTraining();
+        if (!Double.isNaN(ceiling)) {
+            log.printf(Locale.ROOT, "throughput: %.0f tok/s, %.1f GFLOP/s (median log interval) = %.1f%% of the OpenBLAS ceiling measured now (%.1f GFLOP/s, sgemm 2048³, %d threads)%n",
+                    r.medianIntervalTokensPerSecond(), steadyGflops, 100 * steadyGflops / ceiling, ceiling, Kernels.threads());
+        }
         HfGpt2.write(trainer.model(), tok.eosId().getAsInt(), out);
         try {
             for (String f : new String[]{"tokenizer.json", "tokenizer_config.json"}) {
@@ -147,6 +166,12 @@ public final class TrainLm {
             res.put("unigram_held_out_loss", unigram);
             res.put("wall_seconds_this_session", r.seconds());
             res.put("tokens_per_second_this_session", r.tokensPerSecond());
+            if (!Double.isNaN(ceiling)) {
+                res.put("median_interval_tokens_per_second", r.medianIntervalTokensPerSecond());
+                res.put("median_interval_gflops", steadyGflops);
+                res.put("ceiling_gflops_after_training", ceiling);
+                res.put("fraction_of_ceiling", steadyGflops / ceiling);
+            }
             AtomicFiles.writeString(out.resolve("train_result.json"), json.writeValueAsString(res) + "\n");
         } catch (IOException e) {
             throw new LoupeException("cannot write run files into " + out + ": " + e.getMessage(), e);

@@ -40,6 +40,12 @@ class LmTrainerTest {
         assertEquals(30 * 4 * 8, r1.tokensSeen());
         assertEquals(r1.heldOutLoss(), r2.heldOutLoss());
         assertTrue(r1.heldOutLoss() < before - 0.3, "held-out loss should fall: " + before + " -> " + r1.heldOutLoss());
+        // 30 steps logged every 5: six intervals, so a steady speed; 4 steps: one interval (the last step), none
+        assertTrue(r1.medianIntervalTokensPerSecond() > 0 && Double.isFinite(r1.medianIntervalTokensPerSecond()), "steady tok/s " + r1.medianIntervalTokensPerSecond());
+    }
+
+    @Test void noSteadySpeedFromFewerThanThreeLogIntervals(@TempDir Path dir) {
+        assertTrue(Double.isNaN(new LmTrainer(config(4), data(), dir, false, QUIET).run(Long.MAX_VALUE).medianIntervalTokensPerSecond()));
     }
 
     @Test void resumeIsBitIdenticalToAnUninterruptedRun(@TempDir Path full, @TempDir Path split) {
