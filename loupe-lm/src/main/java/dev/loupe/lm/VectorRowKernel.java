@@ -21,10 +21,22 @@ final class VectorRowKernel implements RowKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final RowKernel TAIL = new RowKernel.Scalar();
 
+    /**
+     * Four independent accumulators: a lane-wise max with Java's NaN and −0 rules is a short dependent
+     * sequence, so one accumulator ran at ~3.5 ns per vector (latency-bound); max gives the same result
+     * in any order, so this changes no bits.
+     */
     @Override public float max(float[] x, int off, int n) {
-        int i = off, vend = off + S.loopBound(n);
-        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (; i < vend; i += S.length()) m = m.max(FloatVector.fromArray(S, x, i));
+        int i = off, l = S.length(), vend = off + S.loopBound(n), vend4 = off + n / (4 * l) * (4 * l);
+        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0, m2 = m0, m3 = m0;
+        for (; i < vend4; i += 4 * l) {
+            m0 = m0.max(FloatVector.fromArray(S, x, i));
+            m1 = m1.max(FloatVector.fromArray(S, x, i + l));
+            m2 = m2.max(FloatVector.fromArray(S, x, i + 2 * l));
+            m3 = m3.max(FloatVector.fromArray(S, x, i + 3 * l));
+        }
+        for (; i < vend; i += l) m0 = m0.max(FloatVector.fromArray(S, x, i));
+        FloatVector m = m0.max(m1).max(m2.max(m3));
         return Math.max(m.reduceLanes(VectorOperators.MAX), TAIL.max(x, i, off + n - i));
     }
 

@@ -10,6 +10,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The vectorised row loops (max, exp-shift-sum, scale, row sums, column sums, ReLU backward) against the scalar reference or hand rules, over odd lengths and offsets. */
 class RowKernelTest {
+    /** The vector max keeps four accumulators and a vector and scalar tail: a maximum at every position of a slice is found. */
+    @Test void maxFindsTheMaximumAtEveryPosition() {
+        var r = new Random(4);
+        for (int n : new int[]{64, 79, 130}) {
+            float[] src = new float[n + 3];
+            for (int i = 0; i < src.length; i++) src[i] = (float) -Math.abs(r.nextGaussian());
+            src[0] = 5f;
+            src[n + 2] = 5f;   // either side of the slice [1, n + 1): must not count
+            for (int p = 1; p <= n; p++) {
+                float saved = src[p];
+                src[p] = 1f + p;
+                assertEquals(1f + p, RowKernel.BEST.max(src, 1, n), "max at " + p + ", n=" + n);
+                src[p] = saved;
+            }
+        }
+    }
+
     @Test void vectorKernelIsChosenUnderTheTestFlagsAndMatchesScalar() {
         // surefire runs with --add-modules jdk.incubator.vector, so the vector kernel must be active here
         assertEquals("VectorRowKernel", RowKernel.BEST.getClass().getSimpleName());
