@@ -26,10 +26,10 @@ final class VectorAttention implements AttentionKernel {
     @Override public boolean supports(int dh) { return dh % L == 0; }
 
     /** Per-thread scratch: a transposed k or v of one head, padded to whole vectors, and R rows of scores. */
-    private record Scratch(float[] trans, float[] rows, float[] dk, float[] dv, int tp) {
+    private record Scratch(float[] trans, float[] rows, float[] dk, float[] dv, float[] scaled, int tp) {
         static Scratch of(int t, int dh) {
             int tp = (t + L - 1) / L * L;
-            return new Scratch(new float[dh * tp], new float[R * tp], new float[t * dh], new float[t * dh], tp);
+            return new Scratch(new float[dh * tp], new float[R * tp], new float[t * dh], new float[t * dh], new float[R * dh], tp);
         }
     }
 
@@ -44,7 +44,7 @@ final class VectorAttention implements AttentionKernel {
                 transpose(qkv, q0 + d, d3, t, dh, s.trans, s.tp);
                 for (int t1 = 0; t1 < t; t1 += R) {
                     // scores[r, t2] = scale · q[t1 + r]·k[t2] for the R rows, t2 up to the block's last row
-                    rowsTimesTransposed(qkv, q0, d3, t1, t, scale, s.trans, s.tp, dh, s.rows);
+                    rowsTimesTransposed(qkv, q0, d3, t1, t, scale, s.trans, s.tp, dh, s.rows, s.scaled);
                     for (int r = 0; r < R && t1 + r < t; r++) softmaxRow(s.rows, r * s.tp, t1 + r + 1, att, a0 + (t1 + r) * t, t);
                     // out[t1 + r] = Σ_t2 pattern[t1 + r, t2] · v[t2]
                     patternTimes(att, a0 + t1 * t, t, t1, t, qkv, v0, d3, dh, out, o0 + t1 * d, d, false);
@@ -66,7 +66,7 @@ final class VectorAttention implements AttentionKernel {
                 Arrays.fill(s.dv, 0f);
                 for (int t1 = 0; t1 < t; t1 += R) {
                     // dpattern[r, t2] = dout[t1 + r]·v[t2]
-                    rowsTimesTransposed(dout, o0, d, t1, t, 1f, s.trans, s.tp, dh, s.rows);
+                    rowsTimesTransposed(dout, o0, d, t1, t, 1f, s.trans, s.tp, dh, s.rows, s.scaled);
                     // softmax backward in place: dscores = scale · p ⊙ (dp − Σ p·dp), 0 where masked
                     for (int r = 0; r < R; r++) {
                         int ro = r * s.tp, n = t1 + r + 1, ao = a0 + (t1 + r) * t;
@@ -142,22 +142,52 @@ final class VectorAttention implements AttentionKernel {
 
     /**
      * rows[r, t2] = alpha · a[t1 + r]·bᵀ[:, t2] for r &lt; R and t2 &lt; min(t1 + R, t) rounded up to a
-     * vector, where a's row i starts at aOff + i·lda (Dh wide) and bT is [Dh, tp]. Rows past t repeat
-     * the last row (their results are ignored).
+     * vector, where a's row i starts at aOff + i·lda (Dh wide) and bT is [Dh, tp]; {@code scaled} is
+     * [R, Dh] scratch for alpha·a. Rows past t repeat the last row (their results are ignored). Register
+     * tile: 4 rows × 2 vectors of columns (8 accumulators, 2 loads and 4 broadcasts per 8 fmas); each
+     * sum runs over c in order, as a one-vector tile would.
      */
     private static void rowsTimesTransposed(float[] a, int aOff, int lda, int t1, int t, float alpha,
-                                            float[] bT, int tp, int dh, float[] rows) {
-        int a0 = aOff + t1 * lda, a1 = aOff + Math.min(t1 + 1, t - 1) * lda,
-            a2 = aOff + Math.min(t1 + 2, t - 1) * lda, a3 = aOff + Math.min(t1 + 3, t - 1) * lda;
-        int cols = Math.min(t1 + R, t);
-        for (int j = 0; j < cols; j += L) {
+                                            float[] bT, int tp, int dh, float[] rows, float[] scaled) {
+        for (int r = 0; r < R; r++) {
+            int ar = aOff + Math.min(t1 + r, t - 1) * lda;
+            for (int c = 0; c < dh; c++) scaled[r * dh + c] = alpha * a[ar + c];
+        }
+        int cols = Math.min(t1 + R, t), colsV = (cols + L - 1) / L * L, j = 0;
+        for (; j + 2 * L <= colsV; j += 2 * L) {
+            FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+            for (int c = 0; c < dh; c++) {
+                FloatVector b0 = FloatVector.fromArray(S, bT, c * tp + j), b1 = FloatVector.fromArray(S, bT, c * tp + j + L);
+                FloatVector q = bc(scaled[c]);
+                c00 = b0.fma(q, c00);
+                c01 = b1.fma(q, c01);
+                q = bc(scaled[dh + c]);
+                c10 = b0.fma(q, c10);
+                c11 = b1.fma(q, c11);
+                q = bc(scaled[2 * dh + c]);
+                c20 = b0.fma(q, c20);
+                c21 = b1.fma(q, c21);
+                q = bc(scaled[3 * dh + c]);
+                c30 = b0.fma(q, c30);
+                c31 = b1.fma(q, c31);
+            }
+            c00.intoArray(rows, j);
+            c01.intoArray(rows, j + L);
+            c10.intoArray(rows, tp + j);
+            c11.intoArray(rows, tp + j + L);
+            c20.intoArray(rows, 2 * tp + j);
+            c21.intoArray(rows, 2 * tp + j + L);
+            c30.intoArray(rows, 3 * tp + j);
+            c31.intoArray(rows, 3 * tp + j + L);
+        }
+        if (j < colsV) {
             FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
             for (int c = 0; c < dh; c++) {
                 FloatVector bv = FloatVector.fromArray(S, bT, c * tp + j);
-                c0 = bv.fma(bc(alpha * a[a0 + c]), c0);
-                c1 = bv.fma(bc(alpha * a[a1 + c]), c1);
-                c2 = bv.fma(bc(alpha * a[a2 + c]), c2);
-                c3 = bv.fma(bc(alpha * a[a3 + c]), c3);
+                c0 = bv.fma(bc(scaled[c]), c0);
+                c1 = bv.fma(bc(scaled[dh + c]), c1);
+                c2 = bv.fma(bc(scaled[2 * dh + c]), c2);
+                c3 = bv.fma(bc(scaled[3 * dh + c]), c3);
             }
             c0.intoArray(rows, j);
             c1.intoArray(rows, tp + j);
@@ -170,13 +200,39 @@ final class VectorAttention implements AttentionKernel {
      * out[t1 + r, :Dh] (+)= Σ_t2 p[r, t2] · b[t2, :Dh] for the rows r &lt; min(R, t − t1), where p's row r
      * starts at p0 + r·ldp, b's row t2 at bOff + t2·ldb and out's row t1 + r at o0 + r·ldo. Entries of
      * p above the diagonal (t2 &gt; t1 + r) must be 0, as they are in the pattern and the masked dscores.
+     * Two vectors of Dh at a time (8 accumulators) where Dh allows, each sum over t2 in order.
      */
     private static void patternTimes(float[] p, int p0, int ldp, int t1, int t, float[] b, int bOff, int ldb, int dh,
                                      float[] out, int o0, int ldo, boolean accumulate) {
         int rows = Math.min(R, t - t1), k = t1 + rows;
         // rows past the end read the last real row again (valid memory); their sums are not stored
         int p1 = p0 + Math.min(1, rows - 1) * ldp, p2 = p0 + Math.min(2, rows - 1) * ldp, p3 = p0 + Math.min(3, rows - 1) * ldp;
-        for (int c = 0; c < dh; c += L) {
+        int c = 0;
+        for (; c + 2 * L <= dh; c += 2 * L) {
+            FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+            for (int t2 = 0; t2 < k; t2++) {
+                int bo = bOff + t2 * ldb + c;
+                FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+                FloatVector w = bc(p[p0 + t2]);
+                c00 = b0.fma(w, c00);
+                c01 = b1.fma(w, c01);
+                w = bc(p[p1 + t2]);
+                c10 = b0.fma(w, c10);
+                c11 = b1.fma(w, c11);
+                w = bc(p[p2 + t2]);
+                c20 = b0.fma(w, c20);
+                c21 = b1.fma(w, c21);
+                w = bc(p[p3 + t2]);
+                c30 = b0.fma(w, c30);
+                c31 = b1.fma(w, c31);
+            }
+            store(c00, out, o0 + c, accumulate);
+            store(c01, out, o0 + c + L, accumulate);
+            if (rows > 1) { store(c10, out, o0 + ldo + c, accumulate); store(c11, out, o0 + ldo + c + L, accumulate); }
+            if (rows > 2) { store(c20, out, o0 + 2 * ldo + c, accumulate); store(c21, out, o0 + 2 * ldo + c + L, accumulate); }
+            if (rows > 3) { store(c30, out, o0 + 3 * ldo + c, accumulate); store(c31, out, o0 + 3 * ldo + c + L, accumulate); }
+        }
+        for (; c < dh; c += L) {
             FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
             for (int t2 = 0; t2 < k; t2++) {
                 FloatVector bv = FloatVector.fromArray(S, b, bOff + t2 * ldb + c);
@@ -201,7 +257,8 @@ final class VectorAttention implements AttentionKernel {
     /**
      * acc[t2, :Dh] += Σ_r p[r, t2] · a[t1 + r, :Dh] over the rows r &lt; min(R, t − t1) and t2 &lt; t1 + R
      * (capped at t), where p's row r starts at p0 + r·ldp (entries above the diagonal 0) and a's row i
-     * at aOff + i·lda; acc is [T, Dh].
+     * at aOff + i·lda; acc is [T, Dh]. Two vectors of Dh at a time where Dh allows; per element the terms
+     * are added in row order, as a one-vector loop would.
      */
     private static void transposedTimesRows(float[] p, int p0, int ldp, int t1, int t, float[] a, int aOff, int lda,
                                             int dh, float[] acc) {
@@ -209,16 +266,35 @@ final class VectorAttention implements AttentionKernel {
         // rows past the end point at the last real row and get weight 0
         int i1 = Math.min(1, rows - 1), i2 = Math.min(2, rows - 1), i3 = Math.min(3, rows - 1);
         float m1 = rows > 1 ? 1f : 0f, m2 = rows > 2 ? 1f : 0f, m3 = rows > 3 ? 1f : 0f;
-        int a0 = aOff + t1 * lda;
-        for (int c = 0; c < dh; c += L) {
+        int a0 = aOff + t1 * lda, q1 = p0 + i1 * ldp, q2 = p0 + i2 * ldp, q3 = p0 + i3 * ldp;
+        int c = 0;
+        for (; c + 2 * L <= dh; c += 2 * L) {
+            FloatVector r00 = FloatVector.fromArray(S, a, a0 + c), r01 = FloatVector.fromArray(S, a, a0 + c + L);
+            FloatVector r10 = FloatVector.fromArray(S, a, a0 + i1 * lda + c), r11 = FloatVector.fromArray(S, a, a0 + i1 * lda + c + L);
+            FloatVector r20 = FloatVector.fromArray(S, a, a0 + i2 * lda + c), r21 = FloatVector.fromArray(S, a, a0 + i2 * lda + c + L);
+            FloatVector r30 = FloatVector.fromArray(S, a, a0 + i3 * lda + c), r31 = FloatVector.fromArray(S, a, a0 + i3 * lda + c + L);
+            for (int t2 = 0; t2 < cols; t2++) {
+                int o = t2 * dh + c;
+                FloatVector w0 = bc(p[p0 + t2]), w1 = bc(m1 * p[q1 + t2]), w2 = bc(m2 * p[q2 + t2]), w3 = bc(m3 * p[q3 + t2]);
+                FloatVector s0 = r00.fma(w0, FloatVector.fromArray(S, acc, o));
+                FloatVector s1 = r01.fma(w0, FloatVector.fromArray(S, acc, o + L));
+                s0 = r10.fma(w1, s0);
+                s1 = r11.fma(w1, s1);
+                s0 = r20.fma(w2, s0);
+                s1 = r21.fma(w2, s1);
+                r30.fma(w3, s0).intoArray(acc, o);
+                r31.fma(w3, s1).intoArray(acc, o + L);
+            }
+        }
+        for (; c < dh; c += L) {
             FloatVector r0 = FloatVector.fromArray(S, a, a0 + c), r1 = FloatVector.fromArray(S, a, a0 + i1 * lda + c),
                         r2 = FloatVector.fromArray(S, a, a0 + i2 * lda + c), r3 = FloatVector.fromArray(S, a, a0 + i3 * lda + c);
             for (int t2 = 0; t2 < cols; t2++) {
                 int o = t2 * dh + c;
                 FloatVector sum = r0.fma(bc(p[p0 + t2]), FloatVector.fromArray(S, acc, o));
-                sum = r1.fma(bc(m1 * p[p0 + i1 * ldp + t2]), sum);
-                sum = r2.fma(bc(m2 * p[p0 + i2 * ldp + t2]), sum);
-                r3.fma(bc(m3 * p[p0 + i3 * ldp + t2]), sum).intoArray(acc, o);
+                sum = r1.fma(bc(m1 * p[q1 + t2]), sum);
+                sum = r2.fma(bc(m2 * p[q2 + t2]), sum);
+                r3.fma(bc(m3 * p[q3 + t2]), sum).intoArray(acc, o);
             }
         }
     }
