@@ -98,12 +98,10 @@ final class Gpt2Shard {
         for (int l = last; l >= 0; l--) {
             float[] residual = l == 0 ? a.encoded : a.res3[l - 1];
             Layers.matmulBackward(g.fchAct, false, grads, layout.offset(P.FCPROJW, l), layout.offset(P.FCPROJB, l), dres, a.fchAct[l], params, n, f, d);
-            Arrays.fill(g.fch, 0f);
             Layers.activationBackward(cfg.act(), g.fch, a.fch[l], g.fchAct, n * f);
             Layers.matmulBackward(g.ln2, false, grads, layout.offset(P.FCW, l), layout.offset(P.FCB, l), g.fch, a.ln2[l], params, n, d, f);
             Layers.layernormBackward(dres, grads, layout.offset(P.LN2W, l), layout.offset(P.LN2B, l), g.ln2, a.res2[l], params, a.ln2Mean[l], a.ln2Rstd[l], n, d);
             Layers.matmulBackward(g.atty, false, grads, layout.offset(P.ATTPROJW, l), layout.offset(P.ATTPROJB, l), dres, a.atty[l], params, n, d, d);
-            Arrays.fill(g.qkv, 0f);
             Layers.attentionBackward(g.qkv, g.att, g.atty, a.qkv[l], a.att[l], b, t, d, h);
             Layers.matmulBackward(g.ln1, false, grads, layout.offset(P.QKVW, l), layout.offset(P.QKVB, l), g.qkv, a.ln1[l], params, n, d, 3 * d);
             Layers.layernormBackward(dres, grads, layout.offset(P.LN1W, l), layout.offset(P.LN1B, l), g.ln1, residual, params, a.ln1Mean[l], a.ln1Rstd[l], n, d);

@@ -9,8 +9,10 @@ import dev.loupe.tensor.Kernels;
  * Forward and hand-written backward of every GPT-2 component, in the style of llm.c's
  * {@code train_gpt2.c}: plain functions over flat arrays. Activations are whole arrays laid out
  * [N = B·T, width]; parameters are slices of the model's flat parameter array at an offset.
- * Backward functions ACCUMULATE (+=) into their input gradients, as llm.c does, because a
- * residual-stream gradient arrives from two branches.
+ * Parameter gradients are always ACCUMULATED (+=), as in llm.c. Input gradients are accumulated by the
+ * LayerNorm and encoder backwards (the residual stream's gradient arrives from two branches) and
+ * optionally by {@link #matmulBackward}; the attention and activation backwards overwrite theirs (each
+ * is the only writer of its array, which then needs no zeroing).
  *
  * <p>Must agree with HF {@code modeling_gpt2.py} (fixture test {@code Gpt2HfFixtureTest}) and with
  * central finite differences (test {@code LayersGradientTest}). Not a general inference engine:
@@ -50,7 +52,7 @@ final class Layers {
             RowKernel k = RowKernel.BEST;
             float m = (float) (k.sum(inp, o, d) / d);
             float r = (float) (1.0 / Math.sqrt(k.sumSquaredDeviations(inp, o, d, m) / d + eps));
-            for (int j = 0; j < d; j++) out[o + j] = (inp[o + j] - m) * r * p[w + j] + p[b + j];
+            k.normalize(out, inp, o, d, m, r, p, w, b);
             mean[i] = m;
             rstd[i] = r;
         });
@@ -65,10 +67,7 @@ final class Layers {
             RowKernel k = RowKernel.BEST;
             float a = (float) (k.dot(p, w, dout, o, d) / d);
             float c = (float) (r * k.dotDeviations(p, w, dout, o, inp, o, m, d) / d);
-            for (int j = 0; j < d; j++) {
-                float xhat = (inp[o + j] - m) * r;
-                dinp[o + j] += r * (p[w + j] * dout[o + j] - a - xhat * c);
-            }
+            k.normalizeBackward(dinp, dout, inp, o, d, m, r, a, c, p, w);
         });
         // dw = Σ_rows dout·xhat, db = Σ_rows dout: split over columns so each sum keeps the row order.
         Parallel.forRange(d, COL_BLOCK, (j0, j1) -> {
@@ -158,7 +157,8 @@ final class Layers {
     }
 
     /**
-     * dqkv[N, 3D] += gradient of attentionForward given dout[N, D] and the saved pattern;
+     * dqkv[N, 3D] = gradient of attentionForward given dout[N, D] and the saved pattern (overwritten: every
+     * entry of dqkv is written, so it needs no zeroing);
      * datt[B, H, T, T] is scratch (first d(pattern), then d(scores)). Parallel over (batch, head) as
      * the forward; each pair writes only its own q, k, v columns of dqkv.
      */
@@ -178,7 +178,7 @@ final class Layers {
             int b = bh / h, head = bh % h, a0 = bh * t * t;
             int q0 = b * t * d3 + head * dh, v0 = q0 + 2 * d, o0 = b * t * d + head * dh;
             gemm.sgemm(false, true, t, t, dh, 1f, dout, o0, d, qkv, v0, d3, 0f, datt, a0, t);   // dpattern = dout·vᵀ
-            gemm.sgemm(true, false, t, dh, t, 1f, att, a0, t, dout, o0, d, 1f, dqkv, v0, d3);   // dv += patternᵀ·dout
+            gemm.sgemm(true, false, t, dh, t, 1f, att, a0, t, dout, o0, d, 0f, dqkv, v0, d3);   // dv = patternᵀ·dout
             for (int t1 = 0; t1 < t; t1++) {   // softmax backward: dscores = p ⊙ (dp − Σ p·dp); 0 where masked
                 int ao = a0 + t1 * t;
                 double dot = 0;
@@ -187,8 +187,8 @@ final class Layers {
                 for (int t2 = 0; t2 <= t1; t2++) datt[ao + t2] = att[ao + t2] * (datt[ao + t2] - fdot);
                 java.util.Arrays.fill(datt, ao + t1 + 1, ao + t, 0f);
             }
-            gemm.sgemm(false, false, t, dh, t, scale, datt, a0, t, qkv, q0 + d, d3, 1f, dqkv, q0, d3);  // dq += scale·ds·k
-            gemm.sgemm(true, false, t, dh, t, scale, datt, a0, t, qkv, q0, d3, 1f, dqkv, q0 + d, d3);   // dk += scale·dsᵀ·q
+            gemm.sgemm(false, false, t, dh, t, scale, datt, a0, t, qkv, q0 + d, d3, 0f, dqkv, q0, d3);  // dq = scale·ds·k
+            gemm.sgemm(true, false, t, dh, t, scale, datt, a0, t, qkv, q0, d3, 0f, dqkv, q0 + d, d3);   // dk = scale·dsᵀ·q
         });
     }
 
@@ -214,6 +214,7 @@ final class Layers {
         });
     }
 
+    /** dinp[i] = act'(inp[i]) · dout[i] for i &lt; n (overwritten, not accumulated: the MLP's only writer of that gradient). */
     static void activationBackward(Gpt2Config.Activation act, float[] dinp, float[] inp, float[] dout, int n) {
         Ops.forRows((n + 4095) / 4096, blk -> {
             int i1 = Math.min(n, blk * 4096 + 4096);
@@ -224,7 +225,7 @@ final class Layers {
                     float x = inp[i];
                     float th = (float) Math.tanh(GELU_S * (x + 0.044715f * x * x * x));
                     float dth = (1f - th * th) * GELU_S * (1f + 3f * 0.044715f * x * x);
-                    dinp[i] += (0.5f * (1f + th) + 0.5f * x * dth) * dout[i];
+                    dinp[i] = (0.5f * (1f + th) + 0.5f * x * dth) * dout[i];
                 }
             }
         });

@@ -36,8 +36,17 @@ interface RowKernel {
     /** acc[ao + i] += a[xo + i] · (x[xo + i] − mean) · r for i &lt; n, evaluated left to right (LayerNorm's weight gradient). */
     void addScaledDeviations(float[] a, float[] x, int xo, float mean, float r, float[] acc, int ao, int n);
 
-    /** ReLU backward over [off, off + n): {@code dinp[i] += inp[i] > 0 ? dout[i] : 0} (the JIT does not vectorise the scalar form). */
+    /** ReLU backward over [off, off + n), overwriting: {@code dinp[i] = inp[i] > 0 ? dout[i] : 0} (the JIT does not vectorise the scalar form). */
     void reluBackward(float[] dinp, float[] inp, float[] dout, int off, int n);
+
+    /** LayerNorm's output row: out[o + j] = (x[o + j] − mean) · r · p[w + j] + p[b + j] for j &lt; n, evaluated left to right. */
+    void normalize(float[] out, float[] x, int o, int n, float mean, float r, float[] p, int w, int b);
+
+    /**
+     * LayerNorm's input gradient row: dinp[o + j] += r · (p[w + j] · dout[o + j] − a − ((x[o + j] − mean) · r) · c)
+     * for j &lt; n, evaluated left to right (a = mean(dnorm), c = mean(dnorm · xhat)).
+     */
+    void normalizeBackward(float[] dinp, float[] dout, float[] x, int o, int n, float mean, float r, float a, float c, float[] p, int w);
 
     RowKernel BEST = choose();
 
@@ -105,8 +114,20 @@ interface RowKernel {
             for (int i = 0; i < n; i++) acc[ao + i] += a[xo + i] * (x[xo + i] - mean) * r;
         }
 
+        @Override public void normalize(float[] out, float[] x, int o, int n, float mean, float r, float[] p, int w, int b) {
+            for (int j = 0; j < n; j++) out[o + j] = (x[o + j] - mean) * r * p[w + j] + p[b + j];
+        }
+
+        @Override public void normalizeBackward(float[] dinp, float[] dout, float[] x, int o, int n, float mean, float r, float a, float c,
+                                                float[] p, int w) {
+            for (int j = 0; j < n; j++) {
+                float xhat = (x[o + j] - mean) * r;
+                dinp[o + j] += r * (p[w + j] * dout[o + j] - a - xhat * c);
+            }
+        }
+
         @Override public void reluBackward(float[] dinp, float[] inp, float[] dout, int off, int n) {
-            for (int i = off; i < off + n; i++) dinp[i] += inp[i] > 0f ? dout[i] : 0f;
+            for (int i = off; i < off + n; i++) dinp[i] = inp[i] > 0f ? dout[i] : 0f;
         }
     }
 }

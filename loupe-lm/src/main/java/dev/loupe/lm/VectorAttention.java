@@ -47,7 +47,7 @@ final class VectorAttention implements AttentionKernel {
                     rowsTimesTransposed(qkv, q0, d3, t1, t, scale, s.trans, s.tp, dh, s.rows, s.scaled);
                     for (int r = 0; r < R && t1 + r < t; r++) softmaxRow(s.rows, r * s.tp, t1 + r + 1, att, a0 + (t1 + r) * t, t);
                     // out[t1 + r] = Σ_t2 pattern[t1 + r, t2] · v[t2]
-                    patternTimes(att, a0 + t1 * t, t, t1, t, qkv, v0, d3, dh, out, o0 + t1 * d, d, false);
+                    patternTimes(att, a0 + t1 * t, t, t1, t, qkv, v0, d3, dh, out, o0 + t1 * d, d);
                 }
             }
         });
@@ -76,8 +76,8 @@ final class VectorAttention implements AttentionKernel {
                         }
                         softmaxBackwardRow(s.rows, ro, n, s.tp, att, ao, t, scale);
                     }
-                    // dq[t1 + r] += Σ_t2 dscores[r, t2] · k[t2]
-                    patternTimes(s.rows, 0, s.tp, t1, t, qkv, k0, d3, dh, dqkv, q0 + t1 * d3, d3, true);
+                    // dq[t1 + r] = Σ_t2 dscores[r, t2] · k[t2] (each row of dq is written once)
+                    patternTimes(s.rows, 0, s.tp, t1, t, qkv, k0, d3, dh, dqkv, q0 + t1 * d3, d3);
                     // dv[t2] += Σ_r pattern[t1 + r, t2] · dout[t1 + r];  dk[t2] += Σ_r dscores[r, t2] · q[t1 + r]
                     transposedTimesRows(att, a0 + t1 * t, t, t1, t, dout, o0, d, dh, s.dv);
                     transposedTimesRows(s.rows, 0, s.tp, t1, t, qkv, q0, d3, dh, s.dk);
@@ -85,8 +85,8 @@ final class VectorAttention implements AttentionKernel {
                 for (int t2 = 0; t2 < t; t2++) {
                     int o = t2 * dh;
                     for (int c = 0; c < dh; c++) {
-                        dqkv[k0 + t2 * d3 + c] += s.dk[o + c];
-                        dqkv[v0 + t2 * d3 + c] += s.dv[o + c];
+                        dqkv[k0 + t2 * d3 + c] = s.dk[o + c];
+                        dqkv[v0 + t2 * d3 + c] = s.dv[o + c];
                     }
                 }
             }
@@ -197,13 +197,13 @@ final class VectorAttention implements AttentionKernel {
     }
 
     /**
-     * out[t1 + r, :Dh] (+)= Σ_t2 p[r, t2] · b[t2, :Dh] for the rows r &lt; min(R, t − t1), where p's row r
+     * out[t1 + r, :Dh] = Σ_t2 p[r, t2] · b[t2, :Dh] for the rows r &lt; min(R, t − t1), where p's row r
      * starts at p0 + r·ldp, b's row t2 at bOff + t2·ldb and out's row t1 + r at o0 + r·ldo. Entries of
      * p above the diagonal (t2 &gt; t1 + r) must be 0, as they are in the pattern and the masked dscores.
      * Two vectors of Dh at a time (8 accumulators) where Dh allows, each sum over t2 in order.
      */
     private static void patternTimes(float[] p, int p0, int ldp, int t1, int t, float[] b, int bOff, int ldb, int dh,
-                                     float[] out, int o0, int ldo, boolean accumulate) {
+                                     float[] out, int o0, int ldo) {
         int rows = Math.min(R, t - t1), k = t1 + rows;
         // rows past the end read the last real row again (valid memory); their sums are not stored
         int p1 = p0 + Math.min(1, rows - 1) * ldp, p2 = p0 + Math.min(2, rows - 1) * ldp, p3 = p0 + Math.min(3, rows - 1) * ldp;
@@ -226,11 +226,11 @@ final class VectorAttention implements AttentionKernel {
                 c30 = b0.fma(w, c30);
                 c31 = b1.fma(w, c31);
             }
-            store(c00, out, o0 + c, accumulate);
-            store(c01, out, o0 + c + L, accumulate);
-            if (rows > 1) { store(c10, out, o0 + ldo + c, accumulate); store(c11, out, o0 + ldo + c + L, accumulate); }
-            if (rows > 2) { store(c20, out, o0 + 2 * ldo + c, accumulate); store(c21, out, o0 + 2 * ldo + c + L, accumulate); }
-            if (rows > 3) { store(c30, out, o0 + 3 * ldo + c, accumulate); store(c31, out, o0 + 3 * ldo + c + L, accumulate); }
+            c00.intoArray(out, o0 + c);
+            c01.intoArray(out, o0 + c + L);
+            if (rows > 1) { c10.intoArray(out, o0 + ldo + c); c11.intoArray(out, o0 + ldo + c + L); }
+            if (rows > 2) { c20.intoArray(out, o0 + 2 * ldo + c); c21.intoArray(out, o0 + 2 * ldo + c + L); }
+            if (rows > 3) { c30.intoArray(out, o0 + 3 * ldo + c); c31.intoArray(out, o0 + 3 * ldo + c + L); }
         }
         for (; c < dh; c += L) {
             FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
@@ -241,18 +241,14 @@ final class VectorAttention implements AttentionKernel {
                 c2 = bv.fma(bc(p[p2 + t2]), c2);
                 c3 = bv.fma(bc(p[p3 + t2]), c3);
             }
-            store(c0, out, o0 + c, accumulate);
-            if (rows > 1) store(c1, out, o0 + ldo + c, accumulate);
-            if (rows > 2) store(c2, out, o0 + 2 * ldo + c, accumulate);
-            if (rows > 3) store(c3, out, o0 + 3 * ldo + c, accumulate);
+            c0.intoArray(out, o0 + c);
+            if (rows > 1) c1.intoArray(out, o0 + ldo + c);
+            if (rows > 2) c2.intoArray(out, o0 + 2 * ldo + c);
+            if (rows > 3) c3.intoArray(out, o0 + 3 * ldo + c);
         }
     }
 
     private static FloatVector bc(float x) { return FloatVector.broadcast(S, x); }
-
-    private static void store(FloatVector v, float[] out, int off, boolean accumulate) {
-        (accumulate ? v.add(FloatVector.fromArray(S, out, off)) : v).intoArray(out, off);
-    }
 
     /**
      * acc[t2, :Dh] += Σ_r p[r, t2] · a[t1 + r, :Dh] over the rows r &lt; min(R, t − t1) and t2 &lt; t1 + R

@@ -99,7 +99,7 @@ final class VectorRowKernel implements RowKernel {
         int i = off, vend = off + S.loopBound(n);
         for (; i < vend; i += S.length()) {
             var positive = FloatVector.fromArray(S, inp, i).compare(VectorOperators.GT, 0f);
-            FloatVector.fromArray(S, dinp, i).add(FloatVector.fromArray(S, dout, i), positive).intoArray(dinp, i);
+            FloatVector.zero(S).blend(FloatVector.fromArray(S, dout, i), positive).intoArray(dinp, i);
         }
         TAIL.reluBackward(dinp, inp, dout, i, off + n - i);
     }
@@ -153,6 +153,26 @@ final class VectorRowKernel implements RowKernel {
             FloatVector.fromArray(S, acc, ao + i).add(term).intoArray(acc, ao + i);
         }
         TAIL.addScaledDeviations(a, x, xo + i, mean, r, acc, ao + i, n - i);
+    }
+
+    @Override public void normalize(float[] out, float[] x, int o, int n, float mean, float r, float[] p, int w, int b) {
+        int j = 0, vend = S.loopBound(n);
+        for (; j < vend; j += S.length()) {
+            FloatVector.fromArray(S, x, o + j).sub(mean).mul(r).mul(FloatVector.fromArray(S, p, w + j))
+                    .add(FloatVector.fromArray(S, p, b + j)).intoArray(out, o + j);
+        }
+        TAIL.normalize(out, x, o + j, n - j, mean, r, p, w + j, b + j);
+    }
+
+    @Override public void normalizeBackward(float[] dinp, float[] dout, float[] x, int o, int n, float mean, float r, float a, float c,
+                                            float[] p, int w) {
+        int j = 0, vend = S.loopBound(n);
+        for (; j < vend; j += S.length()) {
+            FloatVector xhat = FloatVector.fromArray(S, x, o + j).sub(mean).mul(r);
+            FloatVector inner = FloatVector.fromArray(S, p, w + j).mul(FloatVector.fromArray(S, dout, o + j)).sub(a).sub(xhat.mul(c));
+            FloatVector.fromArray(S, dinp, o + j).add(inner.mul(r)).intoArray(dinp, o + j);
+        }
+        TAIL.normalizeBackward(dinp, dout, x, o + j, n - j, mean, r, a, c, p, w + j);
     }
 
     /** The lanes of v added in lane order (reduceLanes(ADD) leaves the order unspecified). */

@@ -117,6 +117,7 @@ class LayersGradientTest {
         DoubleSupplier loss = () -> { Layers.attentionForward(out, att, qkv, b, t, d, h); return dot(out, dout); };
         loss.getAsDouble();
         float[] dqkv = new float[qkv.length];
+        java.util.Arrays.fill(dqkv, Float.NaN);   // overwritten, not accumulated: every entry must be written
         Layers.attentionBackward(dqkv, new float[att.length], dout, qkv, att, b, t, d, h);
         check("attention qkv", qkv, dqkv, loss);
         loss.getAsDouble();
@@ -139,6 +140,7 @@ class LayersGradientTest {
         float[] x = randn(r, n, 2f), dout = randn(r, n, 1f), out = new float[n];
         DoubleSupplier loss = () -> { Layers.activationForward(Gpt2Config.Activation.GELU_NEW, out, x, n); return dot(out, dout); };
         float[] dx = new float[n];
+        java.util.Arrays.fill(dx, Float.NaN);   // overwritten, not accumulated
         Layers.activationBackward(Gpt2Config.Activation.GELU_NEW, dx, x, dout, n);
         check("gelu_new", x, dx, loss);
         float[] one = {1f}, y = new float[1];   // gelu_new(1) = 0.5·(1 + tanh(√(2/π)·1.044715)) = 0.841192
@@ -153,6 +155,7 @@ class LayersGradientTest {
         for (int i = 0; i < n; i++) x[i] += Math.copySign(0.1f, x[i]);   // keep away from the kink
         DoubleSupplier loss = () -> { Layers.activationForward(Gpt2Config.Activation.RELU, out, x, n); return dot(out, dout); };
         float[] dx = new float[n];
+        java.util.Arrays.fill(dx, Float.NaN);   // overwritten, not accumulated
         Layers.activationBackward(Gpt2Config.Activation.RELU, dx, x, dout, n);
         check("relu", x, dx, loss);
     }

@@ -27,6 +27,27 @@ class RowKernelTest {
         }
     }
 
+    /** LayerNorm's row loops: the same operations in the same order, so the vector kernel gives the scalar bits. */
+    @Test void layerNormRowsMatchTheScalarLoopsBitForBit() {
+        var scalar = new RowKernel.Scalar();
+        var r = new Random(6);
+        for (int n : new int[]{1, 15, 16, 33, 128, 131}) {
+            float[] x = new float[n + 7], dout = new float[n + 7], p = new float[2 * n + 9];
+            for (int i = 0; i < x.length; i++) { x[i] = (float) r.nextGaussian(); dout[i] = (float) r.nextGaussian(); }
+            for (int i = 0; i < p.length; i++) p[i] = (float) r.nextGaussian();
+            float[] outV = new float[n + 7], outS = new float[n + 7];
+            RowKernel.BEST.normalize(outV, x, 3, n, 0.25f, 1.7f, p, 2, n + 5);
+            scalar.normalize(outS, x, 3, n, 0.25f, 1.7f, p, 2, n + 5);
+            assertArrayEquals(outS, outV, "normalize, n=" + n);
+            float[] dV = dout.clone(), dS = dout.clone();   // += into a non-zero gradient
+            RowKernel.BEST.normalizeBackward(dV, x, outV, 3, n, -0.5f, 1.3f, 0.125f, -0.75f, p, 4);
+            scalar.normalizeBackward(dS, x, outS, 3, n, -0.5f, 1.3f, 0.125f, -0.75f, p, 4);
+            assertArrayEquals(dS, dV, "normalizeBackward, n=" + n);
+            assertEquals(dout[0], dV[0]);   // outside [3, 3 + n): untouched
+            assertEquals(dout[n + 3], dV[n + 3]);
+        }
+    }
+
     @Test void vectorKernelIsChosenUnderTheTestFlagsAndMatchesScalar() {
         // surefire runs with --add-modules jdk.incubator.vector, so the vector kernel must be active here
         assertEquals("VectorRowKernel", RowKernel.BEST.getClass().getSimpleName());
@@ -58,8 +79,9 @@ class RowKernelTest {
             float[] dout = new float[src.length], da = new float[src.length], db = new float[src.length];
             for (int i = 0; i < src.length; i++) { dout[i] = r.nextFloat(); da[i] = db[i] = r.nextFloat(); }
             RowKernel.BEST.reluBackward(da, src, dout, 2, n);
-            for (int i = 0; i < src.length; i++) {   // hand rule: add dout only inside the slice and where the input is positive
-                float expected = db[i] + (i >= 2 && i < 2 + n && src[i] > 0f ? dout[i] : 0f);
+            for (int i = 0; i < src.length; i++) {   // hand rule: inside the slice dout where the input is positive, else 0; outside untouched
+                boolean inside = i >= 2 && i < 2 + n;
+                float expected = inside ? (src[i] > 0f ? dout[i] : 0f) : db[i];
                 assertEquals(expected, da[i], "relu backward, n=" + n + " i=" + i);
             }
             // the row sums against double sums written out here

@@ -25,7 +25,8 @@ class VectorAttentionTest {
         int n = b * t;
         float[] qkv = LayersGradientTest.randn(r, n * 3 * d, 1f), dout = LayersGradientTest.randn(r, n * d, 1f);
         float[] outG = new float[n * d], attG = new float[b * h * t * t], dqkvG = LayersGradientTest.randn(r, n * 3 * d, 1f);
-        float[] outV = new float[n * d], attV = new float[b * h * t * t], dqkvV = dqkvG.clone();   // backward accumulates: same start
+        float[] outV = new float[n * d], attV = new float[b * h * t * t], dqkvV = new float[n * 3 * d];
+        java.util.Arrays.fill(dqkvV, Float.NaN);   // backward overwrites: every entry must be written (G starts random, V NaN)
         Layers.gemmAttentionForward(outG, attG, qkv, b, t, d, h);
         Layers.gemmAttentionBackward(dqkvG, new float[attG.length], dout, qkv, attG, b, t, d, h);
         vec.forward(outV, attV, qkv, b, t, d, h);
