@@ -11,7 +11,7 @@ import dev.loupe.tensor.Parallel;
  * logits_c[C, V] = x_c·wteᵀ; the loss, with dlogits_c = (softmax − onehot)/count kept as exp(logits − max)
  * in place plus a scale per row; dx_c[C, D] = dlogits_c·wte; the thread's own dwte accumulator [V, D] +=
  * dlogits_cᵀ·x_c (the row scale and the one-hot applied to [C, D] rows, see {@link #chunkPass}). The [N, V]
- * logits are never stored whole, and each chunk is still in cache for its three passes and two GEMMs.
+ * logits are never stored whole, and each chunk is still in cache for its row passes and two gradient GEMMs.
  *
  * <p>Deterministic for a given thread count: the chunks are dealt to {@link Kernels#threads()} slots
  * statically (contiguous ranges, the same whatever thread runs a slot; one slot inside a parallel

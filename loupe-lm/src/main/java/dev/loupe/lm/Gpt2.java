@@ -40,6 +40,7 @@ public final class Gpt2 {
     private float[][] shardGrads = new float[0][];   // [shard − 1][params]: the gradients of shards 1.. (shard 0 uses grads)
     private float[] logits = new float[0];   // [N, V] of a forward without targets
     private int bsz, seq, targetCount;
+    private int batchTargets;   // targets in the last batch (the mean loss's denominator)
 
     public Gpt2(Gpt2Config cfg) {
         this(cfg, Integer.getInteger("loupe.shardTokens", SHARD_TOKENS));
@@ -118,7 +119,7 @@ public final class Gpt2 {
      */
     public double forwardBackward(int[] inputs, int[] targets, int b, int t) {
         float dloss = prepare(inputs, Objects.requireNonNull(targets, "targets"), b, t, true);
-        if (targetCount == 0) throw new IllegalStateException("backward needs a batch with at least one target");
+        if (targetCount == 0) throw new IllegalArgumentException("a training step needs a batch with at least one target (all are −1)");
         targetCount = 0;
         allocateShardGrads();
         Parallel.forRange(shards.length, (s0, s1) -> {
@@ -148,7 +149,7 @@ public final class Gpt2 {
             System.arraycopy(inputs, s.row0, s.inputs, 0, s.rows());
             if (targets != null) System.arraycopy(targets, s.row0, s.targets, 0, s.rows());
         }
-        targetCount = count;
+        targetCount = batchTargets = count;
         // every shard scales its loss gradient by 1/(targets in the whole batch): the sum of the shards'
         // gradients is then exactly the gradient of the batch's mean loss, whatever each shard's count
         return gradient && count > 0 ? 1f / count : 0f;
@@ -157,15 +158,11 @@ public final class Gpt2 {
     /** The mean of the shards' row losses over the targets counted by the last {@link #prepare}, summed in row order. */
     private double meanLoss() {
         double sum = 0;   // in row order, whatever the shards
-        int count = 0;
         for (Gpt2Shard s : shards) {
             float[] losses = s.losses();
-            for (int i = 0; i < s.rows(); i++) {
-                sum += losses[i];
-                if (s.targets[i] >= 0) count++;
-            }
+            for (int i = 0; i < s.rows(); i++) sum += losses[i];
         }
-        return count == 0 ? Double.NaN : sum / count;
+        return batchTargets == 0 ? Double.NaN : sum / batchTargets;
     }
 
     /**

@@ -26,9 +26,9 @@ import java.util.Locale;
 public final class LmTrainer {
     public static final String CHECKPOINT = "checkpoint.safetensors";
 
-    /** Outcome of {@link #run}: completed steps, tokens trained on, last losses, wall time and speed of this session. */
     /**
-     * A finished {@link #run}. {@code medianIntervalTokensPerSecond}: the median over the run's log intervals
+     * Outcome of {@link #run}: completed steps, tokens trained on, last losses, wall time and speed of this
+     * session. {@code medianIntervalTokensPerSecond}: the median over the run's log intervals
      * (the steady speed: the first interval holds the JIT's warm-up and some hold a held-out evaluation);
      * NaN with fewer than {@value #STEADY_INTERVALS} intervals.
      */
