@@ -3,20 +3,19 @@ package dev.loupe.lm;
 /**
  * The elementwise hot loops of LM training over a slice [off, off + n): for softmax the maximum,
  * the shifted exponentials with their sum ({@code dst[i] = exp(src[i] − shift)}; src and dst may be
- * the same array) and an in-place scale; the row sums of LayerNorm forward and backward; column
- * sums of gradients; the ReLU backward. With a vocabulary of 4096 the cross-entropy does these over 4096
+ * the same array); LayerNorm's row sums and row loops, forward and backward; column sums of
+ * gradients; the ReLU backward. With a vocabulary of 4096 the cross-entropy does these over 4096
  * logits per token, as much time as the GEMMs if done one element at a time, so
- * {@link VectorRowKernel} (Vector API, the JDK's vectorised exp) is used when
+ * {@link VectorRowKernel} (Vector API, with its own polynomial exp) is used when
  * {@code jdk.incubator.vector} is present, and this scalar version otherwise. Both are
  * deterministic; they differ from each other in the last bits (the vector sums add in float lanes,
- * the scalar ones in double).
+ * the scalar ones in double), except the elementwise loops (LayerNorm rows, ReLU backward), which give
+ * the same bits.
  */
 interface RowKernel {
     float max(float[] x, int off, int n);
 
     double expShiftSum(float[] src, float[] dst, int off, int n, float shift);
-
-    void scale(float[] x, int off, int n, float s);
 
     /** Σ x[i]. */
     double sum(float[] x, int off, int n);
@@ -76,10 +75,6 @@ interface RowKernel {
                 sum += e;
             }
             return sum;
-        }
-
-        @Override public void scale(float[] x, int off, int n, float s) {
-            for (int i = off; i < off + n; i++) x[i] *= s;
         }
 
         @Override public double sum(float[] x, int off, int n) {

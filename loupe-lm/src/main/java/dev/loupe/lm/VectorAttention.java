@@ -97,7 +97,7 @@ final class VectorAttention implements AttentionKernel {
      * att[ao, ao + t) = softmax of rows[ro, ro + n) followed by zeros, in whole vectors: the scratch row's
      * entries from n to the next whole vector are set to −∞ first (exp gives exactly 0 there). One fused
      * pass per step (max, exp and sum, scale and store) instead of five calls per row; the same
-     * arithmetic as {@link RowKernel#max}, {@link RowKernel#expShiftSum} and {@link RowKernel#scale}.
+     * arithmetic as {@link RowKernel#max} and {@link RowKernel#expShiftSum} followed by a multiply by 1/sum.
      */
     private static void softmaxRow(float[] rows, int ro, int n, float[] att, int ao, int t) {
         int nv = (n + L - 1) / L * L;

@@ -89,12 +89,6 @@ final class VectorRowKernel implements RowKernel {
         return p.mul(s1).mul(s2);
     }
 
-    @Override public void scale(float[] x, int off, int n, float s) {
-        int i = off, vend = off + S.loopBound(n);
-        for (; i < vend; i += S.length()) FloatVector.fromArray(S, x, i).mul(s).intoArray(x, i);
-        TAIL.scale(x, i, off + n - i, s);
-    }
-
     @Override public void reluBackward(float[] dinp, float[] inp, float[] dout, int off, int n) {
         int i = off, vend = off + S.loopBound(n);
         for (; i < vend; i += S.length()) {
