@@ -110,9 +110,12 @@ class BenchCommandTest {
         String[] r = MainTest.run("bench", "train-lm", "--batch", "1", "--warmup", "1", "--runs", "1", "--steps", "1", "--json");
         assertEquals("0", r[0], r[2]);
         JsonNode j = new ObjectMapper().readTree(r[1].strip());
-        for (String k : new String[]{"tokens_per_s", "gflops", "ceiling_gflops", "fraction_of_ceiling", "gemm_ms"})
+        for (String k : new String[]{"tokens_per_s", "gflops", "ceiling_gflops", "fraction_of_ceiling", "gemm_ms", "forward_backward_ms"})
             assertTrue(j.get(k).asDouble() > 0, k + " in " + r[1]);
         assertEquals(128, j.get("context").asInt());
+        // at least --warmup steps, then until the JIT was quiet for 10 steps: at least 10 even with --warmup 1
+        int warm = j.get("warmup_steps").asInt();
+        assertTrue(warm >= 10 && warm <= 300, "warmup_steps " + warm);
         r = MainTest.run("bench", "train-lm", "--threads", "0");
         assertEquals("2", r[0], r[2]);
     }
